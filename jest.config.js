@@ -1,0 +1,13 @@
+/** One jest run: unit specs beside the code, e2e specs under test/. */
+module.exports = {
+  testEnvironment: 'node',
+  rootDir: '.',
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  transform: { '^.+\\.(t|j)s$': ['@swc/jest'] },
+  // content-disposition@3 (under @fastify/static) ships ESM only; Node loads it natively, jest needs it compiled.
+  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
+  globalSetup: '<rootDir>/test/setup/global-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

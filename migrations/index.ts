@@ -1,0 +1,4 @@
+import { CreateApiKeys1763900000000 } from './1763900000000-CreateApiKeys';
+
+/** Every migration, oldest first. A migration is never edited after it lands: add a new one. */
+export const MIGRATIONS = [CreateApiKeys1763900000000];

@@ -1,0 +1,41 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { validationFailed } from '../common/errors/domain-error';
+import { DEFAULT_PAGE_SIZE, PageQueryDto, decodeOffsetToken } from '../common/http/pagination';
+import { ApiKeysService } from './api-keys.service';
+import { ApiKeyPageView, ApiKeyView, CreateApiKeyDto, IssuedApiKeyView } from './dto/api-key.dto';
+import { Actor, Role } from './role';
+import { CurrentActor, Roles } from './roles.decorator';
+
+const uuidPipe = new ParseUUIDPipe({
+  exceptionFactory: () => validationFailed([{ field: 'id', problems: ['id must be a UUID'] }]),
+});
+
+@ApiTags('api-keys')
+@ApiBearerAuth()
+@Roles(Role.ADMIN)
+@Controller('api-keys')
+export class ApiKeysController {
+  constructor(private readonly keys: ApiKeysService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: IssuedApiKeyView })
+  async create(@Body() body: CreateApiKeyDto, @CurrentActor() actor: Actor): Promise<IssuedApiKeyView> {
+    const { record, key } = await this.keys.create(body.name, body.roles, actor.name);
+    return { ...ApiKeyView.of(record), key };
+  }
+
+  @Get()
+  @ApiOkResponse({ type: ApiKeyPageView })
+  async list(@Query() query: PageQueryDto): Promise<ApiKeyPageView> {
+    const page = await this.keys.list(decodeOffsetToken(query.page_token), query.max_results ?? DEFAULT_PAGE_SIZE);
+    return { ...page, items: page.items.map(ApiKeyView.of) };
+  }
+
+  @Delete(':id')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ApiKeyView })
+  async revoke(@Param('id', uuidPipe) id: string, @CurrentActor() actor: Actor): Promise<ApiKeyView> {
+    return ApiKeyView.of(await this.keys.revoke(id, actor.name));
+  }
+}

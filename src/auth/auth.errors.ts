@@ -1,0 +1,23 @@
+import { DomainError } from '../common/errors/domain-error';
+
+export enum AuthErrorCode {
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
+  API_KEY_NAME_TAKEN = 'API_KEY_NAME_TAKEN',
+  API_KEY_NOT_FOUND = 'API_KEY_NOT_FOUND',
+}
+
+const STATUS: Record<AuthErrorCode, number> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  API_KEY_NAME_TAKEN: 409,
+  API_KEY_NOT_FOUND: 404,
+};
+
+export class AuthError extends DomainError {
+  readonly httpStatus: number;
+  constructor(code: AuthErrorCode, message: string, details?: unknown) {
+    super(code, message, details);
+    this.httpStatus = STATUS[code];
+  }
+}

@@ -1,0 +1,20 @@
+import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { FieldProblem, validationFailed } from '../errors/domain-error';
+
+function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
+  return errors.flatMap((e) => {
+    const field = parent ? `${parent}.${e.property}` : e.property;
+    const own = e.constraints ? [{ field, problems: Object.values(e.constraints) }] : [];
+    return [...own, ...flatten(e.children ?? [], field)];
+  });
+}
+
+/** The global DTO pipe: unknown fields refused, types converted, every bad field listed. */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    exceptionFactory: (errors) => validationFailed(flatten(errors)),
+  });
+}

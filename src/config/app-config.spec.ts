@@ -1,0 +1,84 @@
+import { ConfigError, loadConfig } from './app-config';
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('applies DESIGN.md defaults to an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '0.0.0.0',
+      databaseUrl: undefined,
+      mlflow: { trackingUri: 'http://127.0.0.1:5000', timeoutMs: 5000 },
+      slackWebhooks: {},
+      notifyFrom: undefined,
+      eventBusName: undefined,
+      reconcileIntervalS: 300,
+      notifyMaxAttempts: 8,
+      retentionDays: 90,
+    });
+    expect(config.dataDir).toMatch(/\.modelgate$/);
+  });
+
+  it('reads every variable it is given', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      DATABASE_URL: 'postgres://u:p@db:5432/mg',
+      MLFLOW_TRACKING_URI: 'https://mlflow.example.com/prefix/',
+      MLFLOW_TRACKING_USERNAME: 'u',
+      MLFLOW_TRACKING_PASSWORD: 'p',
+      SLACK_WEBHOOKS: '{"ml-alerts":"https://hooks.slack.com/services/T/B/X"}',
+      NOTIFY_FROM: 'modelgate@rentcars.com',
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
+      AWS_ENDPOINT_URL_SES: 'http://127.0.0.1:8005',
+      RECONCILE_INTERVAL_S: '60',
+    });
+    expect(config.port).toBe(8080);
+    expect(config.slackWebhooks).toEqual({ 'ml-alerts': 'https://hooks.slack.com/services/T/B/X' });
+    expect(config.aws.endpoints).toEqual({
+      ses: 'http://127.0.0.1:8005',
+      sfn: 'http://127.0.0.1:4566',
+      eventbridge: 'http://127.0.0.1:4566',
+    });
+    expect(config.reconcileIntervalS).toBe(60);
+  });
+
+  it('names every bad variable in one error, without echoing values', () => {
+    const problems = problemsOf({
+      PORT: 'abc',
+      MLFLOW_TRACKING_URI: 'not a url',
+      SLACK_WEBHOOKS: '{bad json',
+      NOTIFY_FROM: 'nobody',
+      NOTIFY_MAX_ATTEMPTS: '0',
+      ADMIN_API_KEY: 'short',
+    });
+    const named = problems.map((p) => p.split(':')[0]);
+    expect(named.sort()).toEqual(
+      ['ADMIN_API_KEY', 'MLFLOW_TRACKING_URI', 'NOTIFY_FROM', 'NOTIFY_MAX_ATTEMPTS', 'PORT', 'SLACK_WEBHOOKS'].sort(),
+    );
+    expect(problems.join('\n')).not.toContain('short');
+  });
+
+  it('refuses webhook maps whose values are not URLs', () => {
+    expect(problemsOf({ SLACK_WEBHOOKS: '{"ml-alerts":"not-a-url"}' })[0]).toMatch(/^SLACK_WEBHOOKS/);
+    expect(problemsOf({ SLACK_WEBHOOKS: '["https://x"]' })[0]).toMatch(/^SLACK_WEBHOOKS/);
+  });
+
+  it('refuses half of a basic-auth pair', () => {
+    expect(problemsOf({ MLFLOW_TRACKING_USERNAME: 'u' })).toEqual([
+      'MLFLOW_TRACKING_PASSWORD: required when MLFLOW_TRACKING_USERNAME is set',
+    ]);
+  });
+
+  it('refuses a DATABASE_URL that is not PostgreSQL', () => {
+    expect(problemsOf({ DATABASE_URL: 'mysql://x' })[0]).toMatch(/^DATABASE_URL/);
+  });
+});
