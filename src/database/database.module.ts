@@ -1,10 +1,12 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from './data-source-options';
 import { runMigrations } from './migrator';
+import { Transactions, TypeOrmTransactions } from './transactions';
 
-/** TypeORM on the resolved database; pending migrations run before the app serves. */
+/** TypeORM on the resolved database; pending migrations run before the app serves. Provides {@link Transactions}. */
+@Global()
 @Module({})
 export class DatabaseModule {
   static forRoot(url: string): DynamicModule {
@@ -20,6 +22,8 @@ export class DatabaseModule {
           },
         }),
       ],
+      providers: [{ provide: Transactions, useClass: TypeOrmTransactions }],
+      exports: [Transactions],
     };
   }
 }

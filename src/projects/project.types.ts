@@ -1,0 +1,86 @@
+import type { Stage } from '../mlflow/stage';
+
+/**
+ * The contract between the projects feature (which parses and stores config.yaml) and the features
+ * that read projects (promotions, policies, deploy gate, events, notifications). Everything here is
+ * already validated and has its defaults resolved.
+ */
+
+export type Comparator = '>=' | '>' | '<=' | '<' | '==';
+
+/** `metrics: { roc_auc: ">= 0.85" }` parsed. */
+export interface MetricThreshold {
+  metric: string;
+  op: Comparator;
+  value: number;
+  /** As written in the config, e.g. ">= 0.85". */
+  raw: string;
+}
+
+/** `no_regression: { roc_auc: 0.01 }` or `{ rmse: { tolerance: 0.5, better: lower } }`. */
+export interface NoRegressionRule {
+  metric: string;
+  tolerance: number;
+  better: 'higher' | 'lower';
+}
+
+/** `promotion.<TargetStage>` of a project. */
+export interface StagePolicy {
+  /** Distinct approvers needed, none of them the requester; 0 = applies at once. */
+  approvals: number;
+  /** Pending promotions expire after this (default 72). */
+  approvalTtlHours: number;
+  minHoursInStaging?: number;
+  metrics: MetricThreshold[];
+  noRegression: NoRegressionRule[];
+  requiredTags: Record<string, string>;
+}
+
+/** A recipient as written: an e-mail address or `slack:NAME`. */
+export type Recipient = string;
+
+export interface ProjectNotifications {
+  onSuccess: Recipient[];
+  onFailure: Recipient[];
+  /** Default: `[owners.tech_owner]` when there is one, else []. */
+  onApprovalNeeded: Recipient[];
+}
+
+export interface ResolvedProject {
+  /** `project_name`. */
+  name: string;
+  /** The config's `version` (e.g. "1.0.0"). */
+  version: string;
+  /** Registered model in MLflow; default: the project name. */
+  modelName: string;
+  /** `model.aliases`: mirror stages to MLflow aliases. Default false. */
+  modelAliases: boolean;
+  /** Default `{project_name}-workflow`. */
+  stateMachineName: string;
+  /** When the config names one. */
+  stateMachineArn?: string;
+  promotion: Partial<Record<Stage, StagePolicy>>;
+  /** env → stages allowing a deployment. Default `{ prd: [Production], dev: [Staging, Production] }`. */
+  deployGate: Record<string, Stage[]>;
+  notifications: ProjectNotifications;
+  owners: { techOwner?: string; businessOwner?: string };
+  /** The parsed document as written, unknown keys kept. */
+  config: Record<string, unknown>;
+  configHash: string;
+  source: 'file' | 'api';
+  updatedAt: Date;
+  updatedBy: string | null;
+}
+
+/** How other features find projects. Implemented by the projects feature over its table. */
+export abstract class ProjectDirectory {
+  abstract findByName(name: string): Promise<ResolvedProject | undefined>;
+  /** The project that claims this registered model (at most one does). */
+  abstract findByModel(modelName: string): Promise<ResolvedProject | undefined>;
+  /**
+   * The project of a Step Functions state machine: the one whose config names this ARN, else the
+   * one whose state machine name (`{project}-workflow` by default) is the ARN's last segment.
+   */
+  abstract findByStateMachine(stateMachineArn: string): Promise<ResolvedProject | undefined>;
+  abstract list(): Promise<ResolvedProject[]>;
+}
