@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 /**
  * An open database transaction, opaque to services: they pass it from `Transactions.run` to the
@@ -10,9 +10,28 @@ export interface Tx {
   readonly __tx: unique symbol;
 }
 
+/** One database connection holding a session-level advisory lock; its transactions run on that connection. */
+export interface LockedSession {
+  run<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+}
+
+/** Raised by {@link Transactions.withSessionLock} when the lock stays taken for the whole wait. */
+export class LockTimeoutError extends Error {
+  constructor(readonly lockName: string) {
+    super(`Timed out waiting for lock ${lockName}`);
+  }
+}
+
 /** The unit of work a use case runs in: everything in `work` commits together or not at all. */
 export abstract class Transactions {
   abstract run<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Holds the advisory lock `name` on one connection across several transactions (e.g. commit
+   * `applying`, call MLflow, commit `completed`). Waiting polls without holding a connection, so
+   * many waiters cannot exhaust the pool; a crash drops the connection and with it the lock.
+   * Throws {@link LockTimeoutError} after `waitMs`.
+   */
+  abstract withSessionLock<T>(name: string, waitMs: number, work: (session: LockedSession) => Promise<T>): Promise<T>;
   /**
    * Takes a transaction-scoped advisory lock named `name` (e.g. `promotion:recsys`), waiting for it;
    * it is released at commit or rollback. Serialises replicas through PostgreSQL.
@@ -37,6 +56,37 @@ export class TypeOrmTransactions extends Transactions {
 
   run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.dataSource.transaction((manager) => work({ [MANAGER]: manager } as unknown as Tx));
+  }
+
+  async withSessionLock<T>(name: string, waitMs: number, work: (session: LockedSession) => Promise<T>): Promise<T> {
+    const deadline = Date.now() + waitMs;
+    for (let pause = 5; ; pause = Math.min(pause * 2, 100)) {
+      const runner = this.dataSource.createQueryRunner();
+      await runner.connect();
+      let locked = false;
+      try {
+        const rows: { locked: boolean }[] = await runner.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [name]);
+        locked = rows[0].locked;
+        if (locked) return await work({ run: (fn) => this.inSession(runner, fn) });
+      } finally {
+        if (locked) await runner.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [name]).catch(() => undefined);
+        await runner.release();
+      }
+      if (Date.now() >= deadline) throw new LockTimeoutError(name);
+      await new Promise((r) => setTimeout(r, pause + Math.random() * pause));
+    }
+  }
+
+  private async inSession<T>(runner: QueryRunner, work: (tx: Tx) => Promise<T>): Promise<T> {
+    await runner.startTransaction();
+    try {
+      const result = await work({ [MANAGER]: runner.manager } as unknown as Tx);
+      await runner.commitTransaction();
+      return result;
+    } catch (err) {
+      await runner.rollbackTransaction().catch(() => undefined);
+      throw err;
+    }
   }
 
   async lock(tx: Tx, name: string): Promise<void> {
