@@ -12,6 +12,8 @@ import { GLOBAL_BODY_LIMIT } from './common/http/body-limit.decorator';
 import { requestIdOf } from './common/http/request-id';
 import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/app-config';
+import { recordHttpMetrics } from './metrics/http-metrics';
+import { Metrics } from './metrics/metrics';
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 
@@ -68,6 +70,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
     bodyParser: false, // configureFastify registers the parsers
   });
   app.useLogger(app.get(Logger));
+  recordHttpMetrics(adapter.getInstance(), app.get(Metrics));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
   await app.register(helmet, {

@@ -7,6 +7,7 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 
 const requestIdOfRaw = (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id;
 const urlOf = (req: IncomingMessage) => (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
@@ -42,6 +43,7 @@ export class AppModule {
         DatabaseModule.forRoot(databaseUrl),
         AuthModule,
         HealthModule,
+        MetricsModule,
       ],
     };
   }
