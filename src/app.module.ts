@@ -8,6 +8,8 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { IdempotencyModule } from './idempotency/idempotency.module';
+import { ScheduleModule } from '@nestjs/schedule';
 
 const requestIdOfRaw = (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id;
 const urlOf = (req: IncomingMessage) => (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
@@ -44,6 +46,8 @@ export class AppModule {
         AuthModule,
         HealthModule,
         MetricsModule,
+        ScheduleModule.forRoot(),
+        IdempotencyModule,
       ],
     };
   }
