@@ -19,6 +19,7 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev && npm cache clean --force
 COPY --from=build /app/dist ./dist
+COPY bin ./bin
 RUN mkdir -p /var/lib/modelgate && chown node:node /var/lib/modelgate
 USER node
 EXPOSE 3000
