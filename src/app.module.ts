@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
+import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
@@ -44,6 +45,7 @@ export class AppModule {
         }),
         DatabaseModule.forRoot(databaseUrl),
         AuthModule,
+        AuditModule,
         HealthModule,
         MetricsModule,
         ScheduleModule.forRoot(),

@@ -1,3 +1,4 @@
+import type { Tx } from '../database/transactions';
 import { Role } from './role';
 
 export interface ApiKeyRecord {
@@ -18,17 +19,24 @@ export interface NewApiKey {
   createdBy: string | null;
 }
 
-/** Where API keys live. */
+export interface RevokedApiKey {
+  record: ApiKeyRecord;
+  /** False when the key was already revoked before this call. */
+  revokedNow: boolean;
+}
+
+/** Where API keys live. Writes take the caller's transaction, so the audit event commits with them. */
 export abstract class ApiKeyStore {
   /** Inserts the key; `undefined` when the name is taken. */
-  abstract insert(key: NewApiKey): Promise<ApiKeyRecord | undefined>;
+  abstract insert(key: NewApiKey, tx?: Tx): Promise<ApiKeyRecord | undefined>;
   /** Creates or replaces the key called `name`, un-revoked. */
-  abstract upsertByName(key: NewApiKey): Promise<ApiKeyRecord>;
+  abstract upsertByName(key: NewApiKey, tx?: Tx): Promise<ApiKeyRecord>;
   abstract findActiveByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
-  abstract findById(id: string): Promise<ApiKeyRecord | undefined>;
+  abstract findById(id: string, tx?: Tx): Promise<ApiKeyRecord | undefined>;
+  abstract findByName(name: string, tx?: Tx): Promise<ApiKeyRecord | undefined>;
   abstract list(offset: number, limit: number): Promise<ApiKeyRecord[]>;
-  abstract count(): Promise<number>;
-  /** Sets `revoked_at` if not set yet; returns the key as it now is. */
-  abstract revoke(id: string): Promise<ApiKeyRecord | undefined>;
+  abstract count(tx?: Tx): Promise<number>;
+  /** Sets `revoked_at` if not set yet; returns the key as it now is, or undefined when there is none. */
+  abstract revoke(id: string, tx?: Tx): Promise<RevokedApiKey | undefined>;
   abstract touch(id: string, at: Date): Promise<void>;
 }

@@ -1,5 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AuditAction } from '../audit/audit-action';
+import { AuditLog } from '../audit/audit-log.service';
 import { Page, offsetPage } from '../common/http/pagination';
+import { Transactions, Tx } from '../database/transactions';
 import { AuthError, AuthErrorCode } from './auth.errors';
 import { generateApiKey, hashApiKey, sameHash } from './api-key-secret';
 import { ApiKeyRecord, ApiKeyStore } from './api-key.store';
@@ -15,18 +18,30 @@ export interface IssuedApiKey {
 const MAX_KEY_LENGTH = 256;
 /** `last_used_at` is a hint for humans; writing it on every request would cost a write per call. */
 const TOUCH_INTERVAL_MS = 60_000;
+/** The audit actor of keys modelgate makes itself at start; ':' cannot occur in a key name. */
+export const STARTUP_ACTOR = 'system:startup';
+/** Serialises the start-up key checks of replicas starting together. */
+const BOOTSTRAP_LOCK = 'api-keys:bootstrap';
 
 @Injectable()
 export class ApiKeysService {
   private readonly logger = new Logger(ApiKeysService.name);
   private readonly lastTouched = new Map<string, number>();
 
-  constructor(private readonly store: ApiKeyStore) {}
+  constructor(
+    private readonly store: ApiKeyStore,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditLog,
+  ) {}
 
-  async create(name: string, roles: Role[], createdBy: string | null): Promise<IssuedApiKey> {
+  async create(name: string, roles: Role[], createdBy: string): Promise<IssuedApiKey> {
     const key = generateApiKey();
-    const record = await this.store.insert({ name, keyHash: hashApiKey(key), roles: [...new Set(roles)], createdBy });
-    if (!record) throw new AuthError(AuthErrorCode.API_KEY_NAME_TAKEN, `An API key named "${name}" already exists`);
+    const record = await this.transactions.run(async (tx) => {
+      const inserted = await this.store.insert({ name, keyHash: hashApiKey(key), roles: [...new Set(roles)], createdBy }, tx);
+      if (!inserted) throw new AuthError(AuthErrorCode.API_KEY_NAME_TAKEN, `An API key named "${name}" already exists`);
+      await this.auditCreated(inserted, createdBy, tx);
+      return inserted;
+    });
     this.logger.log({ key_id: record.id, name, roles: record.roles, created_by: createdBy }, 'API key created');
     return { record, key };
   }
@@ -35,11 +50,19 @@ export class ApiKeysService {
     return offsetPage(await this.store.list(offset, limit + 1), limit, offset);
   }
 
+  /** Revokes the key; revoking it again changes nothing and records nothing. */
   async revoke(id: string, by: string): Promise<ApiKeyRecord> {
-    const record = await this.store.revoke(id);
-    if (!record) throw new AuthError(AuthErrorCode.API_KEY_NOT_FOUND, `No API key with id ${id}`);
-    this.logger.log({ key_id: id, name: record.name, revoked_by: by }, 'API key revoked');
-    return record;
+    const revoked = await this.transactions.run(async (tx) => {
+      const result = await this.store.revoke(id, tx);
+      if (!result) throw new AuthError(AuthErrorCode.API_KEY_NOT_FOUND, `No API key with id ${id}`);
+      if (result.revokedNow) {
+        const details = { key_id: id, name: result.record.name, roles: result.record.roles };
+        await this.audit.append({ actor: by, action: AuditAction.API_KEY_REVOKED, details }, tx);
+      }
+      return result;
+    });
+    if (revoked.revokedNow) this.logger.log({ key_id: id, name: revoked.record.name, revoked_by: by }, 'API key revoked');
+    return revoked.record;
   }
 
   /** The actor a presented key belongs to, or undefined when it is unknown or revoked. */
@@ -54,7 +77,16 @@ export class ApiKeysService {
 
   /** `ADMIN_API_KEY`: the key called "admin" has exactly this value (rotating it if it changed). */
   async ensureAdminKey(key: string): Promise<void> {
-    const record = await this.store.upsertByName({ name: 'admin', keyHash: hashApiKey(key), roles: [Role.ADMIN], createdBy: null });
+    const keyHash = hashApiKey(key);
+    const record = await this.transactions.run(async (tx) => {
+      await this.transactions.lock(tx, BOOTSTRAP_LOCK);
+      const current = await this.store.findByName('admin', tx);
+      const unchanged = current && !current.revokedAt && sameHash(current.keyHash, keyHash) && current.roles.join() === Role.ADMIN;
+      if (unchanged) return current;
+      const upserted = await this.store.upsertByName({ name: 'admin', keyHash, roles: [Role.ADMIN], createdBy: null }, tx);
+      await this.auditCreated(upserted, STARTUP_ACTOR, tx, { source: 'ADMIN_API_KEY', replaced_previous: current !== undefined });
+      return upserted;
+    });
     this.logger.log({ key_id: record.id }, 'admin API key from ADMIN_API_KEY is in place');
   }
 
@@ -63,10 +95,21 @@ export class ApiKeysService {
    * key exists (possibly made by another replica at the same moment).
    */
   async issueFirstAdminKey(): Promise<string | undefined> {
-    if ((await this.store.count()) > 0) return undefined;
     const key = generateApiKey();
-    const record = await this.store.insert({ name: 'admin', keyHash: hashApiKey(key), roles: [Role.ADMIN], createdBy: null });
-    return record ? key : undefined;
+    return this.transactions.run(async (tx) => {
+      await this.transactions.lock(tx, BOOTSTRAP_LOCK);
+      if ((await this.store.count(tx)) > 0) return undefined;
+      const record = await this.store.insert({ name: 'admin', keyHash: hashApiKey(key), roles: [Role.ADMIN], createdBy: null }, tx);
+      if (!record) return undefined;
+      await this.auditCreated(record, STARTUP_ACTOR, tx, { source: 'first start' });
+      return key;
+    });
+  }
+
+  /** Never the key nor its hash: only what identifies it. */
+  private async auditCreated(record: ApiKeyRecord, actor: string, tx: Tx, extra: Record<string, unknown> = {}): Promise<void> {
+    const details = { key_id: record.id, name: record.name, roles: record.roles, ...extra };
+    await this.audit.append({ actor, action: AuditAction.API_KEY_CREATED, details }, tx);
   }
 
   private touch(id: string): void {
