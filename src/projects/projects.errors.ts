@@ -1,0 +1,48 @@
+import { DomainError } from '../common/errors/domain-error';
+import type { ConfigProblem } from './project-config';
+
+export enum ProjectErrorCode {
+  INVALID_PROJECT_CONFIG = 'INVALID_PROJECT_CONFIG',
+  PROJECT_NOT_FOUND = 'PROJECT_NOT_FOUND',
+  MODEL_ALREADY_CLAIMED = 'MODEL_ALREADY_CLAIMED',
+  PROJECTS_DIR_NOT_SET = 'PROJECTS_DIR_NOT_SET',
+}
+
+const STATUS: Record<ProjectErrorCode, number> = {
+  INVALID_PROJECT_CONFIG: 400,
+  PROJECT_NOT_FOUND: 404,
+  MODEL_ALREADY_CLAIMED: 409,
+  PROJECTS_DIR_NOT_SET: 409,
+};
+
+/** Errors of the projects feature; other features raise PROJECT_NOT_FOUND with {@link projectNotFound}. */
+export class ProjectError extends DomainError {
+  readonly httpStatus: number;
+  constructor(code: ProjectErrorCode, message: string, details?: unknown, extra?: Record<string, unknown>) {
+    super(code, message, details, extra);
+    this.httpStatus = STATUS[code];
+  }
+}
+
+export function projectNotFound(name: string): ProjectError {
+  return new ProjectError(ProjectErrorCode.PROJECT_NOT_FOUND, `No project named "${name}"`);
+}
+
+/** `details` lists every problem; warnings ride along so a fix does not reveal them one at a time. */
+export function invalidProjectConfig(problems: ConfigProblem[], warnings: ConfigProblem[] = []): ProjectError {
+  return new ProjectError(
+    ProjectErrorCode.INVALID_PROJECT_CONFIG,
+    `The project config is not valid: ${problems.length} problem${problems.length === 1 ? '' : 's'}`,
+    problems,
+    warnings.length > 0 ? { warnings } : undefined,
+  );
+}
+
+export function modelAlreadyClaimed(modelName: string, project: string | undefined): ProjectError {
+  const by = project ? ` by project "${project}"` : ' by another project';
+  return new ProjectError(
+    ProjectErrorCode.MODEL_ALREADY_CLAIMED,
+    `The registered model "${modelName}" is already claimed${by}; a model belongs to at most one project`,
+    [{ path: 'model.name', message: `"${modelName}" is already claimed${by}` }],
+  );
+}

@@ -1,0 +1,135 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Page, decodePageToken, encodePageToken } from '../common/http/pagination';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { Transactions, Tx } from '../database/transactions';
+import { ConfigCheck, ConfigProblem, ProjectDefinition, checkProjectDocument, sha256Hex } from './project-config';
+import { readProjectYaml } from './project-yaml';
+import { ProjectRecord, ProjectStore } from './project.store';
+import { invalidProjectConfig, modelAlreadyClaimed, projectNotFound } from './projects.errors';
+
+/** A config as it arrived: YAML text, or a JSON body already parsed. */
+export type ConfigInput = { yaml: string } | { json: unknown };
+
+export interface CheckedConfig extends ConfigCheck {
+  /** The text to store: the YAML as sent (comments kept), or the JSON pretty-printed. Set when valid. */
+  raw?: string;
+}
+
+export interface WriteMeta {
+  raw: string;
+  source: 'file' | 'api';
+  /** For `file`; an API write keeps the path of the file the project came from. */
+  sourcePath?: string;
+  updatedBy: string | null;
+}
+
+export interface SavedProject {
+  record: ProjectRecord;
+  created: boolean;
+  warnings: ConfigProblem[];
+}
+
+const isAfterCursor = (c: Record<string, unknown>): c is { after: string } => typeof c.after === 'string';
+
+/** The use cases of project configs: check, store, read, delete. */
+@Injectable()
+export class ProjectsService {
+  private readonly logger = new Logger(ProjectsService.name);
+
+  constructor(
+    private readonly store: ProjectStore,
+    private readonly transactions: Transactions,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Parses and checks a config; stores nothing and reads nothing. */
+  check(input: ConfigInput): CheckedConfig {
+    const options = { slackChannels: Object.keys(this.config.slackWebhooks) };
+    if ('yaml' in input) {
+      const read = readProjectYaml(input.yaml);
+      if (read.problems.length > 0) return { problems: read.problems, warnings: read.warnings };
+      const check = checkProjectDocument(read.document, options);
+      return { ...check, warnings: [...read.warnings, ...check.warnings], ...(check.definition ? { raw: input.yaml } : {}) };
+    }
+    const check = checkProjectDocument(input.json, options);
+    // Only a valid document is printed: its depth is bounded by then.
+    return check.definition ? { ...check, raw: `${JSON.stringify(input.json, null, 2)}\n` } : check;
+  }
+
+  /** Every problem a PUT of this config would meet, the model claim included. Stores nothing. */
+  async validate(input: ConfigInput): Promise<ConfigCheck> {
+    const { problems, warnings, definition } = this.check(input);
+    if (!definition) return { problems, warnings };
+    const owner = await this.store.findByModel(definition.modelName);
+    if (owner && owner.name !== definition.name) {
+      return { problems: modelAlreadyClaimed(definition.modelName, owner.name).details as ConfigProblem[], warnings };
+    }
+    return { problems, warnings, definition };
+  }
+
+  async put(name: string, input: ConfigInput, actor: string): Promise<SavedProject> {
+    const { problems, warnings, definition, raw } = this.check(input);
+    if (!definition || raw === undefined) throw invalidProjectConfig(problems, warnings);
+    if (definition.name !== name) {
+      throw invalidProjectConfig([{ path: 'project_name', message: `"${definition.name}" must equal the name in the path ("${name}")` }], warnings);
+    }
+    const saved = await this.transactions.run((tx) => this.write(definition, { raw, source: 'api', updatedBy: actor }, tx));
+    this.logSaved(saved.record, saved.created, warnings);
+    return { ...saved, warnings };
+  }
+
+  /**
+   * Creates or replaces a checked project, under the project's lock, inside the caller's
+   * transaction (so the audit record can join it). Used by PUT and by the file loader.
+   */
+  async write(definition: ProjectDefinition, meta: WriteMeta, tx: Tx): Promise<{ record: ProjectRecord; created: boolean }> {
+    const { name, config, ...settings } = definition;
+    await this.transactions.lock(tx, `project:${name}`);
+    const existing = await this.store.findByName(name, tx);
+    const owner = await this.store.findByModel(settings.modelName, tx);
+    if (owner && owner.name !== name) throw modelAlreadyClaimed(settings.modelName, owner.name);
+    const record = await this.store.save(
+      {
+        name,
+        settings,
+        config,
+        raw: meta.raw,
+        configHash: sha256Hex(meta.raw),
+        source: meta.source,
+        sourcePath: meta.source === 'file' ? (meta.sourcePath ?? null) : (existing?.sourcePath ?? null),
+        updatedBy: meta.updatedBy,
+      },
+      tx,
+    );
+    return { record, created: !existing };
+  }
+
+  logSaved(record: ProjectRecord, created: boolean, warnings: ConfigProblem[]): void {
+    const fields = { project: record.name, source: record.source, source_path: record.sourcePath, config_hash: record.configHash, updated_by: record.updatedBy };
+    this.logger.log(fields, created ? 'project created' : 'project updated');
+    if (warnings.length > 0) this.logger.warn({ project: record.name, warnings }, 'project config accepted with warnings');
+  }
+
+  async get(name: string): Promise<ProjectRecord> {
+    const record = await this.store.findByName(name);
+    if (!record) throw projectNotFound(name);
+    return record;
+  }
+
+  async list(pageToken: string | undefined, limit: number): Promise<Page<ProjectRecord>> {
+    const after = decodePageToken(pageToken, isAfterCursor)?.after;
+    const rows = await this.store.list(after, limit + 1);
+    const items = rows.slice(0, limit);
+    return rows.length > limit ? { items, next_page_token: encodePageToken({ after: items[items.length - 1].name }) } : { items };
+  }
+
+  async delete(name: string, actor: string): Promise<void> {
+    const deleted = await this.transactions.run(async (tx) => {
+      await this.transactions.lock(tx, `project:${name}`);
+      return this.store.delete(name, tx);
+    });
+    if (!deleted) throw projectNotFound(name);
+    this.logger.log({ project: name, deleted_by: actor }, 'project deleted');
+  }
+}
