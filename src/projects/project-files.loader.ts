@@ -6,7 +6,7 @@ import { ConfigProblem, sha256Hex } from './project-config';
 import { ProjectFile, scanProjectFiles } from './project-files';
 import { ProjectFileStore } from './project.store';
 import { ProjectError, ProjectErrorCode } from './projects.errors';
-import { ProjectsService } from './projects.service';
+import { BOOTSTRAP_ACTOR, ProjectsService } from './projects.service';
 
 export interface FileProblems {
   file: string;
@@ -23,9 +23,6 @@ export interface ReloadReport {
 }
 
 type Outcome = { kind: 'applied' | 'unchanged'; project: string; warnings: ConfigProblem[] } | { kind: 'invalid'; problems: ConfigProblem[] };
-
-/** The actor recorded for loads at start, when no one asked. */
-export const BOOTSTRAP_ACTOR = 'system';
 
 /**
  * Loads `*\/config.yaml` under PROJECTS_DIR at start and on demand. A file is applied only when its

@@ -2,6 +2,8 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Page, decodePageToken, encodePageToken } from '../common/http/pagination';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { AuditAction } from '../audit/audit-action';
+import { AuditLog } from '../audit/audit-log.service';
 import { Transactions, Tx } from '../database/transactions';
 import { ConfigCheck, ConfigProblem, ProjectDefinition, checkProjectDocument, sha256Hex } from './project-config';
 import { readProjectYaml } from './project-yaml';
@@ -32,6 +34,9 @@ export interface SavedProject {
 
 const isAfterCursor = (c: Record<string, unknown>): c is { after: string } => typeof c.after === 'string';
 
+/** The actor of configs loaded from PROJECTS_DIR at start; ':' cannot occur in an API key name. */
+export const BOOTSTRAP_ACTOR = 'system:projects-loader';
+
 /** The use cases of project configs: check, store, read, delete. */
 @Injectable()
 export class ProjectsService {
@@ -40,6 +45,7 @@ export class ProjectsService {
   constructor(
     private readonly store: ProjectStore,
     private readonly transactions: Transactions,
+    private readonly audit: AuditLog,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -102,6 +108,15 @@ export class ProjectsService {
       },
       tx,
     );
+    await this.audit.append(
+      {
+        actor: meta.updatedBy ?? BOOTSTRAP_ACTOR,
+        action: existing ? AuditAction.PROJECT_UPDATED : AuditAction.PROJECT_CREATED,
+        model: settings.modelName,
+        details: { project: name, source: meta.source, source_path: record.sourcePath, config_hash: record.configHash },
+      },
+      tx,
+    );
     return { record, created: !existing };
   }
 
@@ -127,7 +142,11 @@ export class ProjectsService {
   async delete(name: string, actor: string): Promise<void> {
     const deleted = await this.transactions.run(async (tx) => {
       await this.transactions.lock(tx, `project:${name}`);
-      return this.store.delete(name, tx);
+      const existing = await this.store.findByName(name, tx);
+      if (!existing || !(await this.store.delete(name, tx))) return false;
+      const details = { project: name, config_hash: existing.configHash };
+      await this.audit.append({ actor, action: AuditAction.PROJECT_DELETED, model: existing.settings.modelName, details }, tx);
+      return true;
     });
     if (!deleted) throw projectNotFound(name);
     this.logger.log({ project: name, deleted_by: actor }, 'project deleted');

@@ -51,8 +51,8 @@ describe('loading project configs from PROJECTS_DIR', () => {
 
   it('loads the good files at start and reports the broken one without stopping', async () => {
     expect((await rows()).map((r) => [r.name, r.source, r.source_path, r.updated_by])).toEqual([
-      ['churn', 'file', 'churn/config.yaml', 'system'],
-      ['recsys', 'file', 'recsys/config.yaml', 'system'],
+      ['churn', 'file', 'churn/config.yaml', 'system:projects-loader'],
+      ['recsys', 'file', 'recsys/config.yaml', 'system:projects-loader'],
     ]);
     const errors = await t.request('GET', '/projects/_errors');
     expect(errors.status).toBe(200);

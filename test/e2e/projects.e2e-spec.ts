@@ -263,3 +263,25 @@ describe('projects API', () => {
     expect((await t.request('DELETE', '/projects/billing')).status).toBe(204);
   });
 });
+
+describe('project changes in the audit log', () => {
+  it('records project.created, project.updated and project.deleted with the actor, in the chain', async () => {
+    const t = await startTestApp();
+    try {
+      const yaml = (v: string) => `project_name: audited\nversion: "${v}"\nschedule: { enabled: false }\nbatch: { pipeline: { steps: [ { id: a } ] } }\n`;
+      const put = (v: string) => t.request('PUT', '/projects/audited', { raw: { payload: yaml(v), contentType: 'application/yaml' } });
+      expect((await put('1')).status).toBe(201);
+      expect((await put('2')).status).toBe(200);
+      expect((await t.request('DELETE', '/projects/audited')).status).toBe(204);
+      const events = await t.request('GET', '/audit', { query: { model: 'audited' } });
+      expect(events.body.items.map((e: { action: string; actor: string }) => [e.action, e.actor])).toEqual([
+        ['project.deleted', 'admin'],
+        ['project.updated', 'admin'],
+        ['project.created', 'admin'],
+      ]);
+      expect((await t.request('GET', '/audit/verify')).body.valid).toBe(true);
+    } finally {
+      await t.close();
+    }
+  });
+});
