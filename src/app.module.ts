@@ -8,6 +8,8 @@ import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MlflowModule } from './mlflow/mlflow.module';
+import { RegistryModule } from './registry/registry.module';
 import { ProjectsModule } from './projects/projects.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
@@ -49,6 +51,8 @@ export class AppModule {
         AuditModule,
         ProjectsModule,
         HealthModule,
+        MlflowModule,
+        RegistryModule,
         MetricsModule,
         ScheduleModule.forRoot(),
         IdempotencyModule,

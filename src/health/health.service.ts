@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthCheckError, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { CommonError, CommonErrorCode } from '../common/errors/domain-error';
+import { MlflowReadiness } from '../mlflow/mlflow.readiness';
 
 const CHECK_TIMEOUT_MS = 2000;
 
@@ -9,12 +10,16 @@ export class HealthService {
   constructor(
     private readonly checks: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
+    private readonly mlflow: MlflowReadiness,
   ) {}
 
   /** Readiness: every dependency answers. Throws NOT_READY (503) naming the ones that did not. */
   async readiness(): Promise<HealthCheckResult> {
     try {
-      return await this.checks.check([() => this.db.pingCheck('postgres', { timeout: CHECK_TIMEOUT_MS })]);
+      return await this.checks.check([
+        () => this.db.pingCheck('postgres', { timeout: CHECK_TIMEOUT_MS }),
+        () => this.mlflow.check(CHECK_TIMEOUT_MS),
+      ]);
     } catch (err) {
       const result = (err as { response?: HealthCheckResult }).response;
       if (!result || err instanceof HealthCheckError) throw err;

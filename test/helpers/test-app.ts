@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { createApp } from '../../src/app.factory';
 import { AppConfig, loadConfig } from '../../src/config/app-config';
+import { FakeMlflow } from '../fakes/mlflow';
 import { createTestDatabase } from './test-database';
 
 export interface TestResponse<T = any> {
@@ -32,6 +33,8 @@ export interface TestApp {
   adminKey: string;
   /** Set when started with `listen: true`. */
   baseUrl?: string;
+  /** The empty fake MLflow started when the env names no MLFLOW_TRACKING_URI (readiness asks MLflow). */
+  mlflow?: FakeMlflow;
   request<T = any>(method: string, url: string, options?: RequestOptions): Promise<TestResponse<T>>;
   /** Creates an API key with these roles through the API; returns the key. */
   createKey(name: string, roles: string[]): Promise<string>;
@@ -50,13 +53,14 @@ export interface TestAppOptions {
 /** Boots the whole app on a fresh database (or the given one), as main.ts does. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const databaseUrl = options.databaseUrl ?? (await createTestDatabase());
-  const adminKey = `mg_test_admin_${randomBytes(16).toString('hex')}`;
+  const mlflow = options.env && 'MLFLOW_TRACKING_URI' in options.env ? undefined : await FakeMlflow.start();
+  const adminKey = options.env?.ADMIN_API_KEY ?? `mg_test_admin_${randomBytes(16).toString('hex')}`;
   const config = loadConfig({
     DATABASE_URL: databaseUrl,
     ADMIN_API_KEY: adminKey,
     MODELGATE_DATA_DIR: mkdtempSync(join(tmpdir(), 'modelgate-test-data-')),
     LOG_LEVEL: 'silent',
-    MLFLOW_TRACKING_URI: 'http://127.0.0.1:9',
+    MLFLOW_TRACKING_URI: mlflow?.url ?? 'http://127.0.0.1:9',
     MLFLOW_TIMEOUT_MS: '1000',
     ...options.env,
   });
@@ -97,7 +101,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
       if (res.status !== 201) throw new Error(`could not create key ${name}: ${res.status} ${res.text}`);
       return (res.body as { key: string }).key;
     },
-    close: () => app.close(),
+    mlflow,
+    close: async () => {
+      await app.close();
+      await mlflow?.stop();
+    },
   };
 }
 

@@ -1,0 +1,106 @@
+/**
+ * Added latency of `GET /models/:name/versions/:v` over the two MLflow calls it makes
+ * (model-versions/get, then runs/get), against the fake MLflow answering each call after 5 ms.
+ *
+ * Run (jest gives the TypeScript transform and the embedded PostgreSQL; no build needed):
+ *   npx jest --testMatch '**\/bench/registry-latency.bench.ts' --testTimeout 120000 bench/registry-latency
+ *
+ * Each round times, with fetch over keep-alive HTTP: the two raw MLflow calls one after the other;
+ * modelgate for a version it has read before ("warm": it asks MLflow for the version and its run at
+ * once, since a version's run never changes); the raw calls for a version never read; modelgate for
+ * that version ("cold": version first, then run). Rounds interleave so machine noise hits all alike.
+ * Target: warm ratio of means ≤ 1.3. The cold ratio is printed too.
+ */
+import { FakeMlflow, RECSYS_RUNS } from '../test/fakes/mlflow';
+import { TestApp, startTestApp } from '../test/helpers/test-app';
+
+const ROUNDS = 200;
+const WARM_UP = 20;
+const LATENCY_MS = 5;
+
+interface Stats {
+  mean: number;
+  p50: number;
+  p95: number;
+}
+
+function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return { mean: samples.reduce((s, x) => s + x, 0) / samples.length, p50: at(0.5), p95: at(0.95) };
+}
+
+async function timed(fn: () => Promise<void>): Promise<number> {
+  const started = process.hrtime.bigint();
+  await fn();
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+async function ok(res: Response): Promise<void> {
+  await res.arrayBuffer();
+  if (res.status !== 200) throw new Error(`HTTP ${res.status} from ${res.url}`);
+}
+
+const fmt = (s: Stats) => `mean ${s.mean.toFixed(2)} ms, p50 ${s.p50.toFixed(2)} ms, p95 ${s.p95.toFixed(2)} ms`;
+
+describe('registry latency bench', () => {
+  let mlflow: FakeMlflow;
+  let t: TestApp;
+  let reader: string;
+  const coldRuns: string[] = [];
+
+  beforeAll(async () => {
+    mlflow = await FakeMlflow.start();
+    mlflow.seed.recsysScenario('aliases');
+    for (let i = 0; i < WARM_UP + ROUNDS; i++) {
+      const v = mlflow.seed.modelVersion({ name: 'cold', run: { metrics: { roc_auc: 0.8 }, params: { i: String(i) } } });
+      coldRuns.push(v.runId!);
+    }
+    t = await startTestApp({ env: { MLFLOW_TRACKING_URI: mlflow.url }, listen: true });
+    reader = await t.createKey('bench', ['reader']);
+    mlflow.setLatency(LATENCY_MS);
+  });
+  afterAll(async () => {
+    await t.close();
+    await mlflow.stop();
+  });
+
+  it(`GET /models/:name/versions/:v vs its raw MLflow calls, ${ROUNDS} requests each`, async () => {
+    const api = `${mlflow.url}/api/2.0/mlflow`;
+    const raw = (name: string, version: number, runId: string) => async () => {
+      await ok(await fetch(`${api}/model-versions/get?name=${name}&version=${version}`));
+      await ok(await fetch(`${api}/runs/get?run_id=${runId}`));
+    };
+    const gate = (name: string, version: number) => async () =>
+      ok(await fetch(`${t.baseUrl}/models/${name}/versions/${version}`, { headers: { authorization: `Bearer ${reader}` } }));
+    const rawWarm = raw('recsys', 2, RECSYS_RUNS.tuned.runId);
+    const gateWarm = gate('recsys', 2);
+
+    const samples = { rawWarm: [] as number[], gateWarm: [] as number[], rawCold: [] as number[], gateCold: [] as number[] };
+    for (let i = 0; i < WARM_UP + ROUNDS; i++) {
+      const round = {
+        rawWarm: await timed(rawWarm),
+        gateWarm: await timed(gateWarm),
+        rawCold: await timed(raw('cold', i + 1, coldRuns[i])),
+        gateCold: await timed(gate('cold', i + 1)),
+      };
+      if (i < WARM_UP) continue;
+      for (const k of Object.keys(round) as (keyof typeof round)[]) samples[k].push(round[k]);
+    }
+    const s = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, stats(v)])) as Record<keyof typeof samples, Stats>;
+    const warm = s.gateWarm.mean / s.rawWarm.mean;
+    const cold = s.gateCold.mean / s.rawCold.mean;
+    process.stdout.write(
+      [
+        `raw MLflow calls, version read before:  ${fmt(s.rawWarm)}`,
+        `modelgate, version read before (warm):  ${fmt(s.gateWarm)}`,
+        `raw MLflow calls, version never read:   ${fmt(s.rawCold)}`,
+        `modelgate, version never read (cold):   ${fmt(s.gateCold)}`,
+        `warm: ${(s.gateWarm.mean - s.rawWarm.mean).toFixed(2)} ms added, ratio ${warm.toFixed(3)} (target <= 1.3)`,
+        `cold: ${(s.gateCold.mean - s.rawCold.mean).toFixed(2)} ms added, ratio ${cold.toFixed(3)}`,
+        '',
+      ].join('\n'),
+    );
+    expect(warm).toBeLessThanOrEqual(1.3);
+  });
+});

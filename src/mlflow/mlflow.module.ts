@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/app-config';
+import { MLFLOW_HTTP, createMlflowHttp } from './mlflow-http.factory';
+import { MlflowCallObserver, NoopMlflowCallObserver } from './mlflow-call.observer';
+import { MlflowClient } from './mlflow.client';
+import { MlflowReadiness } from './mlflow.readiness';
+
+/** The MLflow adapter. Import this module to inject {@link MlflowClient}. */
+@Module({
+  providers: [
+    { provide: MLFLOW_HTTP, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createMlflowHttp(config.mlflow) },
+    { provide: MlflowCallObserver, useClass: NoopMlflowCallObserver },
+    MlflowClient,
+    MlflowReadiness,
+  ],
+  exports: [MlflowClient, MlflowReadiness],
+})
+export class MlflowModule {}
