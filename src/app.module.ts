@@ -7,9 +7,11 @@ import { AuthModule } from './auth/auth.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
+import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
 import { MlflowModule } from './mlflow/mlflow.module';
 import { RegistryModule } from './registry/registry.module';
+import { NotificationsModule } from './notifications/notifications.module';
 import { ProjectsModule } from './projects/projects.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
@@ -53,6 +55,8 @@ export class AppModule {
         HealthModule,
         MlflowModule,
         RegistryModule,
+        NotificationsModule,
+        EventsModule,
         MetricsModule,
         ScheduleModule.forRoot(),
         IdempotencyModule,

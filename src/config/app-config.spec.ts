@@ -78,6 +78,12 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the outbox worker settings, refusing a non-boolean switch', () => {
+    expect(loadConfig({}).outbox).toEqual({ workerEnabled: true, pollIntervalMs: 1000, retryBaseMs: 2000, sendTimeoutMs: 10000 });
+    expect(loadConfig({ NOTIFY_WORKER_ENABLED: 'false', NOTIFY_POLL_INTERVAL_MS: '50' }).outbox).toMatchObject({ workerEnabled: false, pollIntervalMs: 50 });
+    expect(problemsOf({ NOTIFY_WORKER_ENABLED: 'yes' })[0]).toMatch(/^NOTIFY_WORKER_ENABLED/);
+  });
+
   it('refuses a DATABASE_URL that is not PostgreSQL', () => {
     expect(problemsOf({ DATABASE_URL: 'mysql://x' })[0]).toMatch(/^DATABASE_URL/);
   });

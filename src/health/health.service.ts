@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { HealthCheckError, HealthCheckResult, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { CommonError, CommonErrorCode } from '../common/errors/domain-error';
+import { NotificationsReadiness } from '../notifications/notifications.readiness';
 import { MlflowReadiness } from '../mlflow/mlflow.readiness';
 
 const CHECK_TIMEOUT_MS = 2000;
@@ -10,6 +11,7 @@ export class HealthService {
   constructor(
     private readonly checks: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
+    private readonly notifications: NotificationsReadiness,
     private readonly mlflow: MlflowReadiness,
   ) {}
 
@@ -18,6 +20,8 @@ export class HealthService {
     try {
       return await this.checks.check([
         () => this.db.pingCheck('postgres', { timeout: CHECK_TIMEOUT_MS }),
+        // Always up; carries a `warning` when e-mail cannot be sent (no NOTIFY_FROM).
+        () => this.notifications.check(),
         () => this.mlflow.check(CHECK_TIMEOUT_MS),
       ]);
     } catch (err) {

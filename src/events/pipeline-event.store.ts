@@ -1,0 +1,71 @@
+import type { Tx } from '../database/transactions';
+
+/** Where the event came from: EventBridge, or the reconciler that finds what EventBridge missed. */
+export type EventOrigin = 'eventbridge' | 'reconciler';
+
+export interface NewPipelineEvent {
+  eventId: string;
+  source: string;
+  detailType: string;
+  origin: EventOrigin;
+  /** Not a Step Functions execution status change: kept, changes nothing. */
+  ignored: boolean;
+  executionArn: string | null;
+  executionName: string | null;
+  stateMachineArn: string | null;
+  /** Null when no project claims the state machine. */
+  project: string | null;
+  projectVersion: string | null;
+  status: string | null;
+  redriveCount: number | null;
+  startDate: Date | null;
+  stopDate: Date | null;
+  error: string | null;
+  cause: string | null;
+  eventTime: Date | null;
+  /** The event as received, JSON. */
+  rawJson: string;
+}
+
+export interface PipelineEventRecord {
+  id: string;
+  eventId: string;
+  origin: EventOrigin;
+  status: string;
+  redriveCount: number;
+  eventTime: Date | null;
+  receivedAt: Date;
+}
+
+/** One execution as its events tell it: the status is that of its latest attempt's latest state. */
+export interface PipelineRun {
+  executionArn: string;
+  executionName: string | null;
+  stateMachineArn: string;
+  project: string | null;
+  projectVersion: string | null;
+  status: string;
+  redriveCount: number;
+  startDate: Date | null;
+  stopDate: Date | null;
+  error: string | null;
+  cause: string | null;
+  eventsReceived: number;
+  lastEventAt: Date;
+}
+
+export interface PipelineRunFilter {
+  /** A project name, or null for executions no project claims. */
+  project?: string | null;
+  status?: string;
+  offset: number;
+  limit: number;
+}
+
+export abstract class PipelineEventStore {
+  /** Stores the event; undefined when it is a duplicate (same event id, or same execution + status + redrive count). */
+  abstract insert(tx: Tx | undefined, event: NewPipelineEvent): Promise<string | undefined>;
+  abstract listRuns(filter: PipelineRunFilter): Promise<PipelineRun[]>;
+  abstract findRun(executionArn: string): Promise<PipelineRun | undefined>;
+  abstract eventsOf(executionArn: string): Promise<PipelineEventRecord[]>;
+}

@@ -1,0 +1,151 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { Tx, entityManagerOf } from '../database/transactions';
+import { PipelineEventEntity } from './pipeline-event.entity';
+import {
+  EventOrigin,
+  NewPipelineEvent,
+  PipelineEventRecord,
+  PipelineEventStore,
+  PipelineRun,
+  PipelineRunFilter,
+} from './pipeline-event.store';
+import { TERMINAL_STATUSES } from './pipeline-notice';
+
+const TERMINAL_SQL = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
+
+/**
+ * One row per execution: its latest attempt (highest redrive count), and within it a terminal
+ * status over RUNNING, so a late RUNNING changes nothing.
+ */
+const RUNS_SQL = `
+  SELECT * FROM (
+    SELECT DISTINCT ON (execution_arn)
+      execution_arn, execution_name, state_machine_arn, project, project_version, status, redrive_count,
+      start_date, stop_date, error, cause,
+      count(*) OVER (PARTITION BY execution_arn) AS events_received,
+      max(received_at) OVER (PARTITION BY execution_arn) AS last_event_at
+    FROM pipeline_events
+    WHERE NOT ignored %INNER%
+    ORDER BY execution_arn, redrive_count DESC, (status IN (${TERMINAL_SQL})) DESC, seq DESC
+  ) runs`;
+
+interface RunRow {
+  execution_arn: string;
+  execution_name: string | null;
+  state_machine_arn: string;
+  project: string | null;
+  project_version: string | null;
+  status: string;
+  redrive_count: number;
+  start_date: Date | null;
+  stop_date: Date | null;
+  error: string | null;
+  cause: string | null;
+  events_received: string;
+  last_event_at: Date;
+}
+
+function toRun(r: RunRow): PipelineRun {
+  return {
+    executionArn: r.execution_arn,
+    executionName: r.execution_name,
+    stateMachineArn: r.state_machine_arn,
+    project: r.project,
+    projectVersion: r.project_version,
+    status: r.status,
+    redriveCount: r.redrive_count,
+    startDate: r.start_date,
+    stopDate: r.stop_date,
+    error: r.error,
+    cause: r.cause,
+    eventsReceived: Number(r.events_received),
+    lastEventAt: r.last_event_at,
+  };
+}
+
+@Injectable()
+export class TypeOrmPipelineEventStore extends PipelineEventStore {
+  constructor(@InjectRepository(PipelineEventEntity) private readonly repo: Repository<PipelineEventEntity>) {
+    super();
+  }
+
+  async insert(tx: Tx | undefined, e: NewPipelineEvent): Promise<string | undefined> {
+    // No conflict target: a clash on either unique key (event id; execution + status + redrive) is a duplicate.
+    const rows: { id: string }[] = await entityManagerOf(tx, this.repo.manager).query(
+      `INSERT INTO pipeline_events (event_id, source, detail_type, origin, ignored, execution_arn, execution_name,
+         state_machine_arn, project, project_version, status, redrive_count, start_date, stop_date, error, cause, event_time, raw)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb)
+       ON CONFLICT DO NOTHING
+       RETURNING id`,
+      [
+        e.eventId,
+        e.source,
+        e.detailType,
+        e.origin,
+        e.ignored,
+        e.executionArn,
+        e.executionName,
+        e.stateMachineArn,
+        e.project,
+        e.projectVersion,
+        e.status,
+        e.redriveCount,
+        e.startDate,
+        e.stopDate,
+        e.error,
+        e.cause,
+        e.eventTime,
+        e.rawJson,
+      ],
+    );
+    return rows[0]?.id;
+  }
+
+  async listRuns(filter: PipelineRunFilter): Promise<PipelineRun[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.project === null) where.push('project IS NULL');
+    else if (filter.project !== undefined) where.push(`project = $${params.push(filter.project)}`);
+    if (filter.status) where.push(`status = $${params.push(filter.status)}`);
+    const rows: RunRow[] = await this.repo.manager.query(
+      `${RUNS_SQL.replace('%INNER%', '')}
+       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY start_date DESC NULLS LAST, execution_arn
+       LIMIT $${params.push(filter.limit)} OFFSET $${params.push(filter.offset)}`,
+      params,
+    );
+    return rows.map(toRun);
+  }
+
+  async findRun(executionArn: string): Promise<PipelineRun | undefined> {
+    const rows: RunRow[] = await this.repo.manager.query(RUNS_SQL.replace('%INNER%', 'AND execution_arn = $1'), [executionArn]);
+    return rows[0] ? toRun(rows[0]) : undefined;
+  }
+
+  async eventsOf(executionArn: string): Promise<PipelineEventRecord[]> {
+    const rows: {
+      id: string;
+      event_id: string;
+      origin: EventOrigin;
+      status: string;
+      redrive_count: number;
+      event_time: Date | null;
+      received_at: Date;
+    }[] = await this.repo.manager.query(
+      `SELECT id, event_id, origin, status, redrive_count, event_time, received_at
+       FROM pipeline_events WHERE execution_arn = $1 AND NOT ignored ORDER BY seq`,
+      [executionArn],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      eventId: r.event_id,
+      origin: r.origin,
+      status: r.status,
+      redriveCount: r.redrive_count,
+      eventTime: r.event_time,
+      receivedAt: r.received_at,
+    }));
+  }
+}

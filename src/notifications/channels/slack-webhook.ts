@@ -1,0 +1,56 @@
+import { Inject, Injectable } from '@nestjs/common';
+import axios, { AxiosInstance, isAxiosError } from 'axios';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { DeliveryError } from '../notification.types';
+import type { SlackMessage } from '../templates/pipeline-slack';
+
+/** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */
+export function parseRetryAfter(header: unknown, now = Date.now()): number | undefined {
+  if (typeof header !== 'string' || header.trim() === '') return undefined;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
+
+/** Slack's answer to a failed post, classified. The webhook URL is a secret and never appears. */
+export function classifySlackAnswer(status: number, body: unknown, retryAfter: unknown): DeliveryError {
+  const text = typeof body === 'string' ? body.slice(0, 200) : '';
+  const reason = `Slack answered HTTP ${status}${text ? `: ${text}` : ''}`;
+  if (status === 429) return new DeliveryError(reason, false, parseRetryAfter(retryAfter) ?? 1000);
+  if (status >= 500 || status === 408) return new DeliveryError(reason, false);
+  // invalid_token, channel_is_archived, no_service, invalid_payload…: retrying will not help.
+  return new DeliveryError(reason, true);
+}
+
+/** Slack incoming webhooks: one POST of a Block Kit message, with a timeout. */
+@Injectable()
+export class SlackWebhook {
+  private readonly http: AxiosInstance;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.http = axios.create({
+      timeout: config.outbox.sendTimeoutMs,
+      maxRedirects: 0,
+      responseType: 'text',
+      transformResponse: (data: unknown) => data,
+      validateStatus: () => true,
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+    });
+  }
+
+  /** Posts the message to the webhook; throws a {@link DeliveryError} unless Slack accepted it. */
+  async post(url: string, message: SlackMessage): Promise<void> {
+    let res;
+    try {
+      res = await this.http.post(url, JSON.stringify(message));
+    } catch (err) {
+      // Only the error code: axios messages and configs can carry the URL.
+      const code = isAxiosError(err) ? (err.code ?? 'network error') : 'network error';
+      throw new DeliveryError(`Slack not reachable (${code})`, false);
+    }
+    if (res.status >= 200 && res.status < 300) return;
+    throw classifySlackAnswer(res.status, res.data, res.headers['retry-after']);
+  }
+}

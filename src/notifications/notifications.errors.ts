@@ -1,0 +1,19 @@
+import { DomainError } from '../common/errors/domain-error';
+
+export enum NotificationsErrorCode {
+  NOTIFICATION_NOT_FOUND = 'NOTIFICATION_NOT_FOUND',
+  NOTIFICATION_NOT_DEAD = 'NOTIFICATION_NOT_DEAD',
+}
+
+const STATUS: Record<NotificationsErrorCode, number> = {
+  NOTIFICATION_NOT_FOUND: 404,
+  NOTIFICATION_NOT_DEAD: 409,
+};
+
+export class NotificationsError extends DomainError {
+  readonly httpStatus: number;
+  constructor(code: NotificationsErrorCode, message: string, details?: unknown) {
+    super(code, message, details);
+    this.httpStatus = STATUS[code];
+  }
+}

@@ -1,0 +1,58 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Page, encodePageToken } from '../common/http/pagination';
+import type { OutboxItem, OutboxKind, OutboxStatus } from './notification.types';
+import { NotificationsError, NotificationsErrorCode } from './notifications.errors';
+import { OutboxSignal } from './outbox.signal';
+import { OutboxStore } from './outbox.store';
+
+export interface NotificationQuery {
+  status?: OutboxStatus;
+  kind?: OutboxKind;
+  beforeSeq?: number;
+  limit: number;
+}
+
+/** The delivery log: what was sent to whom, what is still trying, what gave up; replay of the dead. */
+@Injectable()
+export class NotificationsService {
+  private readonly logger = new Logger(NotificationsService.name);
+
+  constructor(
+    private readonly store: OutboxStore,
+    private readonly signal: OutboxSignal,
+  ) {}
+
+  /** Newest first; the page token carries the last seq seen. */
+  async list(query: NotificationQuery): Promise<Page<OutboxItem>> {
+    const rows = await this.store.list({ ...query, limit: query.limit + 1 });
+    const items = rows.slice(0, query.limit);
+    return rows.length > query.limit ? { items, next_page_token: encodePageToken({ before_seq: items[items.length - 1].seq }) } : { items };
+  }
+
+  async get(id: string): Promise<OutboxItem> {
+    const item = await this.store.findById(id);
+    if (!item) throw new NotificationsError(NotificationsErrorCode.NOTIFICATION_NOT_FOUND, `No notification with id ${id}`);
+    return item;
+  }
+
+  /** The notifications about these Step Functions executions, oldest first. */
+  forExecutions(executionArns: string[]): Promise<OutboxItem[]> {
+    return this.store.listByExecutions(executionArns);
+  }
+
+  /** A dead notification back to pending with a fresh set of attempts. */
+  async retry(id: string, actor: string): Promise<OutboxItem> {
+    const revived = await this.store.revive(id);
+    if (!revived) {
+      const existing = await this.get(id);
+      throw new NotificationsError(
+        NotificationsErrorCode.NOTIFICATION_NOT_DEAD,
+        `Only a dead notification can be retried; this one is ${existing.status}`,
+        { status: existing.status },
+      );
+    }
+    this.logger.log({ outbox_id: id, kind: revived.kind, by: actor }, 'dead notification queued again');
+    this.signal.notify();
+    return revived;
+  }
+}

@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
+import { Tx, entityManagerOf } from '../database/transactions';
+import type { NewOutboxItem, OutboxItem } from './notification.types';
+import { OutboxEntity } from './outbox.entity';
+import { AttemptRecord, OutboxFilter, OutboxStore } from './outbox.store';
+
+const COLUMNS = `id, seq, kind, dedupe_key, recipient, project, execution_arn, payload, status, attempts,
+  next_attempt_at, last_error, created_at, updated_at, delivered_at`;
+
+interface OutboxRow {
+  id: string;
+  seq: string;
+  kind: OutboxItem['kind'];
+  dedupe_key: string;
+  recipient: string | null;
+  project: string | null;
+  execution_arn: string | null;
+  payload: OutboxItem['payload'];
+  status: OutboxItem['status'];
+  attempts: number;
+  next_attempt_at: Date;
+  last_error: string | null;
+  created_at: Date;
+  updated_at: Date;
+  delivered_at: Date | null;
+}
+
+function toItem(r: OutboxRow): OutboxItem {
+  return {
+    id: r.id,
+    seq: Number(r.seq),
+    kind: r.kind,
+    dedupeKey: r.dedupe_key,
+    recipient: r.recipient,
+    project: r.project,
+    executionArn: r.execution_arn,
+    payload: r.payload,
+    status: r.status,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    deliveredAt: r.delivered_at,
+  };
+}
+
+/** Raw SQL where it matters: ON CONFLICT for idempotency, SKIP LOCKED for claiming, unnest for batches. */
+@Injectable()
+export class TypeOrmOutboxStore extends OutboxStore {
+  constructor(@InjectRepository(OutboxEntity) private readonly repo: Repository<OutboxEntity>) {
+    super();
+  }
+
+  private manager(tx?: Tx): EntityManager {
+    return entityManagerOf(tx, this.repo.manager);
+  }
+
+  async insert(tx: Tx, items: NewOutboxItem[]): Promise<number> {
+    if (items.length === 0) return 0;
+    const rows: { id: string }[] = await this.manager(tx).query(
+      `INSERT INTO outbox (kind, dedupe_key, recipient, project, execution_arn, payload)
+       SELECT kind, dedupe_key, recipient, project, execution_arn, payload::jsonb
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+         AS t(kind, dedupe_key, recipient, project, execution_arn, payload)
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING id`,
+      [
+        items.map((i) => i.kind),
+        items.map((i) => i.dedupeKey),
+        items.map((i) => i.recipient),
+        items.map((i) => i.project),
+        items.map((i) => i.executionArn),
+        items.map((i) => JSON.stringify(i.payload)),
+      ],
+    );
+    return rows.length;
+  }
+
+  async claimDue(tx: Tx, limit: number): Promise<OutboxItem[]> {
+    const rows: OutboxRow[] = await this.manager(tx).query(
+      `SELECT ${COLUMNS} FROM outbox
+       WHERE status = 'pending' AND next_attempt_at <= now()
+       ORDER BY next_attempt_at
+       LIMIT $1
+       FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
+    return rows.map(toItem);
+  }
+
+  async recordAttempts(tx: Tx, records: AttemptRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    // clock_timestamp(), not now(): now() is when the claim began, before the sends took their time.
+    await this.manager(tx).query(
+      `UPDATE outbox AS o SET
+         status = u.status,
+         attempts = o.attempts + 1,
+         last_error = u.error,
+         next_attempt_at = CASE WHEN u.status = 'pending' THEN clock_timestamp() + u.delay_ms * interval '1 millisecond' ELSE o.next_attempt_at END,
+         delivered_at = CASE WHEN u.status = 'delivered' THEN clock_timestamp() ELSE NULL END,
+         updated_at = clock_timestamp()
+       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[]) AS u(id, status, error, delay_ms)
+       WHERE o.id = u.id`,
+      [records.map((r) => r.id), records.map((r) => r.status), records.map((r) => r.error), records.map((r) => Math.round(r.delayMs))],
+    );
+  }
+
+  async list(filter: OutboxFilter): Promise<OutboxItem[]> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.status) where.push(`status = $${params.push(filter.status)}`);
+    if (filter.kind) where.push(`kind = $${params.push(filter.kind)}`);
+    if (filter.beforeSeq !== undefined) where.push(`seq < $${params.push(filter.beforeSeq)}`);
+    const rows: OutboxRow[] = await this.manager().query(
+      `SELECT ${COLUMNS} FROM outbox ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY seq DESC LIMIT $${params.push(filter.limit)}`,
+      params,
+    );
+    return rows.map(toItem);
+  }
+
+  async findById(id: string): Promise<OutboxItem | undefined> {
+    const rows: OutboxRow[] = await this.manager().query(`SELECT ${COLUMNS} FROM outbox WHERE id = $1`, [id]);
+    return rows[0] ? toItem(rows[0]) : undefined;
+  }
+
+  async listByExecutions(executionArns: string[]): Promise<OutboxItem[]> {
+    if (executionArns.length === 0) return [];
+    const rows: OutboxRow[] = await this.manager().query(
+      `SELECT ${COLUMNS} FROM outbox WHERE execution_arn = ANY($1::text[]) ORDER BY seq`,
+      [executionArns],
+    );
+    return rows.map(toItem);
+  }
+
+  async revive(id: string): Promise<OutboxItem | undefined> {
+    // TypeORM answers an UPDATE with [rows, count].
+    const [rows]: [OutboxRow[], number] = await this.manager().query(
+      `UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = now(), updated_at = now()
+       WHERE id = $1 AND status = 'dead'
+       RETURNING ${COLUMNS}`,
+      [id],
+    );
+    return rows[0] ? toItem(rows[0]) : undefined;
+  }
+
+  async pendingSummary(): Promise<{ pending: number; oldestCreatedAt: Date | null }> {
+    const rows: { pending: string; oldest: Date | null }[] = await this.manager().query(
+      `SELECT count(*) AS pending, min(created_at) AS oldest FROM outbox WHERE status = 'pending'`,
+    );
+    return { pending: Number(rows[0].pending), oldestCreatedAt: rows[0].oldest };
+  }
+}
