@@ -39,4 +39,16 @@ export abstract class ApiKeyStore {
   /** Sets `revoked_at` if not set yet; returns the key as it now is, or undefined when there is none. */
   abstract revoke(id: string, tx?: Tx): Promise<RevokedApiKey | undefined>;
   abstract touch(id: string, at: Date): Promise<void>;
+  /** Tells every replica, when `tx` commits, that keys changed (revoked, rotated). */
+  abstract announceChange(tx: Tx): Promise<void>;
+  /**
+   * Follows the announcements of all replicas. `live(false)` when the feed is down (announcements
+   * may be missed), `live(true)` once it follows again. Returns a function that stops it.
+   */
+  abstract watchChanges(listener: KeyChangeListener): () => Promise<void>;
+}
+
+export interface KeyChangeListener {
+  changed(): void;
+  live(isLive: boolean): void;
 }

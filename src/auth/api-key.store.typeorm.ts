@@ -1,9 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { Client } from 'pg';
+import { Repository } from 'typeorm';
+import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
 import { Tx, entityManagerOf } from '../database/transactions';
 import { ApiKeyEntity } from './api-key.entity';
-import { ApiKeyRecord, ApiKeyStore, NewApiKey, RevokedApiKey } from './api-key.store';
+import { Role } from './role';
+import { ApiKeyRecord, ApiKeyStore, KeyChangeListener, NewApiKey, RevokedApiKey } from './api-key.store';
+
+/** The NOTIFY channel on which replicas announce key changes. */
+const CHANNEL = 'modelgate_api_keys';
 
 @Injectable()
 export class TypeOrmApiKeyStore extends ApiKeyStore {
@@ -34,8 +40,14 @@ export class TypeOrmApiKeyStore extends ApiKeyStore {
     return repo.findOneByOrFail({ name: key.name });
   }
 
+  /** On every request: plain SQL, no query builder. */
   async findActiveByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
-    return (await this.repo.findOneBy({ keyHash, revokedAt: IsNull() })) ?? undefined;
+    const rows: { id: string; name: string; key_hash: string; roles: Role[]; created_by: string | null; created_at: Date; revoked_at: null; last_used_at: Date | null }[] =
+      await this.repo.query('SELECT * FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL', [keyHash]);
+    const r = rows[0];
+    return r
+      ? { id: r.id, name: r.name, keyHash: r.key_hash, roles: r.roles, createdBy: r.created_by, createdAt: r.created_at, revokedAt: null, lastUsedAt: r.last_used_at }
+      : undefined;
   }
 
   async findById(id: string, tx?: Tx): Promise<ApiKeyRecord | undefined> {
@@ -67,6 +79,48 @@ export class TypeOrmApiKeyStore extends ApiKeyStore {
 
   async touch(id: string, at: Date): Promise<void> {
     await this.repo.update({ id }, { lastUsedAt: at });
+  }
+
+  async announceChange(tx: Tx): Promise<void> {
+    await entityManagerOf(tx, this.repo.manager).query('SELECT pg_notify($1, $2)', [CHANNEL, '']);
+  }
+
+  watchChanges(listener: KeyChangeListener): () => Promise<void> {
+    const { url } = this.repo.manager.connection.options as PostgresConnectionOptions;
+    let client: Client | undefined;
+    let stopped = false;
+    let retryMs = 100;
+    const connect = async () => {
+      if (stopped) return;
+      const c = new Client({ connectionString: url, application_name: 'modelgate-key-feed' });
+      const down = () => {
+        listener.live(false);
+        c.removeAllListeners();
+        void c.end().catch(() => undefined);
+        if (client === c) client = undefined;
+        if (!stopped) setTimeout(() => void connect(), (retryMs = Math.min(retryMs * 2, 5000))).unref();
+      };
+      c.on('error', down);
+      c.on('end', down);
+      c.on('notification', () => listener.changed());
+      try {
+        await c.connect();
+        await c.query(`LISTEN ${CHANNEL}`);
+        client = c;
+        retryMs = 100;
+        listener.live(true);
+      } catch {
+        down();
+      }
+    };
+    void connect();
+    return async () => {
+      stopped = true;
+      const c = client;
+      client = undefined;
+      c?.removeAllListeners();
+      await c?.end().catch(() => undefined);
+    };
   }
 
   private repoOf(tx: Tx | undefined): Repository<ApiKeyEntity> {

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action';
 import { AuditLog } from '../audit/audit-log.service';
 import { Page, offsetPage } from '../common/http/pagination';
@@ -20,19 +20,45 @@ const MAX_KEY_LENGTH = 256;
 const TOUCH_INTERVAL_MS = 60_000;
 /** The audit actor of keys modelgate makes itself at start; ':' cannot occur in a key name. */
 export const STARTUP_ACTOR = 'system:startup';
+/** How long a verified key is answered from memory while the change feed is live. */
+const VERIFIED_KEY_MS = 60_000;
+/** How long a verified key is still honoured while PostgreSQL is unreachable. */
+const DB_OUTAGE_GRACE_MS = 5 * 60_000;
 /** Serialises the start-up key checks of replicas starting together. */
 const BOOTSTRAP_LOCK = 'api-keys:bootstrap';
 
 @Injectable()
-export class ApiKeysService {
+export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(ApiKeysService.name);
   private readonly lastTouched = new Map<string, number>();
+  /**
+   * Keys verified against the database (by sha256). Answered from memory while the change feed is
+   * live (a revocation anywhere clears it at once); used as a fallback while PostgreSQL is down.
+   */
+  private readonly checked = new Map<string, { actor: Actor; at: number }>();
+  private feedLive = false;
+  private stopFeed?: () => Promise<void>;
 
   constructor(
     private readonly store: ApiKeyStore,
     private readonly transactions: Transactions,
     private readonly audit: AuditLog,
   ) {}
+
+  onModuleInit(): void {
+    this.stopFeed = this.store.watchChanges({
+      changed: () => this.checked.clear(),
+      live: (isLive) => {
+        // Announcements may have been missed while the feed was down: start again from the database.
+        if (isLive && !this.feedLive) this.checked.clear();
+        this.feedLive = isLive;
+      },
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.stopFeed?.();
+  }
 
   async create(name: string, roles: Role[], createdBy: string): Promise<IssuedApiKey> {
     const key = generateApiKey();
@@ -55,24 +81,52 @@ export class ApiKeysService {
     const revoked = await this.transactions.run(async (tx) => {
       const result = await this.store.revoke(id, tx);
       if (!result) throw new AuthError(AuthErrorCode.API_KEY_NOT_FOUND, `No API key with id ${id}`);
+      await this.store.announceChange(tx);
       if (result.revokedNow) {
         const details = { key_id: id, name: result.record.name, roles: result.record.roles };
         await this.audit.append({ actor: by, action: AuditAction.API_KEY_REVOKED, details }, tx);
       }
       return result;
     });
+    this.checked.clear();
     if (revoked.revokedNow) this.logger.log({ key_id: id, name: revoked.record.name, revoked_by: by }, 'API key revoked');
     return revoked.record;
   }
 
-  /** The actor a presented key belongs to, or undefined when it is unknown or revoked. */
+  /**
+   * The actor a presented key belongs to, or undefined when it is unknown or revoked. While
+   * PostgreSQL cannot be asked, a key this process checked in the last minutes still identifies its
+   * caller (so the deploy gate can answer its own fail-closed 503); any other key gets AUTH_UNAVAILABLE.
+   */
   async authenticate(presented: string): Promise<Actor | undefined> {
     if (presented.length === 0 || presented.length > MAX_KEY_LENGTH) return undefined;
     const hash = hashApiKey(presented);
-    const record = await this.store.findActiveByHash(hash);
-    if (!record || !sameHash(record.keyHash, hash)) return undefined;
+    const known = this.feedLive ? this.checked.get(hash) : undefined;
+    if (known && Date.now() - known.at <= VERIFIED_KEY_MS) {
+      this.touch(known.actor.key_id);
+      return known.actor;
+    }
+    let record: ApiKeyRecord | undefined;
+    try {
+      record = await this.store.findActiveByHash(hash);
+    } catch (err) {
+      return this.recentlyChecked(hash, err);
+    }
+    if (!record || !sameHash(record.keyHash, hash)) {
+      this.checked.delete(hash);
+      return undefined;
+    }
     this.touch(record.id);
-    return { key_id: record.id, name: record.name, roles: record.roles };
+    const actor = { key_id: record.id, name: record.name, roles: record.roles };
+    this.checked.set(hash, { actor, at: Date.now() });
+    return actor;
+  }
+
+  private recentlyChecked(hash: string, err: unknown): Actor {
+    const hit = this.checked.get(hash);
+    if (hit && Date.now() - hit.at <= DB_OUTAGE_GRACE_MS) return hit.actor;
+    this.logger.error({ err }, 'API keys cannot be checked: the database does not answer');
+    throw new AuthError(AuthErrorCode.AUTH_UNAVAILABLE, 'API keys cannot be checked right now; try again shortly');
   }
 
   /** `ADMIN_API_KEY`: the key called "admin" has exactly this value (rotating it if it changed). */
@@ -84,6 +138,7 @@ export class ApiKeysService {
       const unchanged = current && !current.revokedAt && sameHash(current.keyHash, keyHash) && current.roles.join() === Role.ADMIN;
       if (unchanged) return current;
       const upserted = await this.store.upsertByName({ name: 'admin', keyHash, roles: [Role.ADMIN], createdBy: null }, tx);
+      await this.store.announceChange(tx);
       await this.auditCreated(upserted, STARTUP_ACTOR, tx, { source: 'ADMIN_API_KEY', replaced_previous: current !== undefined });
       return upserted;
     });

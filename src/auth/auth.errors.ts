@@ -5,6 +5,7 @@ export enum AuthErrorCode {
   FORBIDDEN = 'FORBIDDEN',
   API_KEY_NAME_TAKEN = 'API_KEY_NAME_TAKEN',
   API_KEY_NOT_FOUND = 'API_KEY_NOT_FOUND',
+  AUTH_UNAVAILABLE = 'AUTH_UNAVAILABLE',
 }
 
 const STATUS: Record<AuthErrorCode, number> = {
@@ -12,6 +13,7 @@ const STATUS: Record<AuthErrorCode, number> = {
   FORBIDDEN: 403,
   API_KEY_NAME_TAKEN: 409,
   API_KEY_NOT_FOUND: 404,
+  AUTH_UNAVAILABLE: 503,
 };
 
 export class AuthError extends DomainError {

@@ -86,6 +86,28 @@ describe('API keys and roles', () => {
   });
 });
 
+describe('revocation across replicas', () => {
+  it('stops a revoked key on another replica at once, though replicas answer known keys from memory', async () => {
+    const a = await startTestApp();
+    const b = await startTestApp({ databaseUrl: a.databaseUrl, env: { ADMIN_API_KEY: a.adminKey } });
+    try {
+      const key = await a.createKey('shared-reader', ['reader']);
+      const id = (await a.request('GET', '/api-keys')).body.items.find((k: { name: string }) => k.name === 'shared-reader').id;
+      await new Promise((r) => setTimeout(r, 200)); // both replicas' change feeds are connected
+      expect((await b.request('GET', '/deploy-decisions', { key })).status).toBe(200);
+      expect((await a.request('DELETE', `/api-keys/${id}`)).status).toBe(200);
+      const started = Date.now();
+      let status = 200;
+      while (status === 200 && Date.now() - started < 2000) status = (await b.request('GET', '/deploy-decisions', { key })).status;
+      expect(status).toBe(401);
+      expect(Date.now() - started).toBeLessThan(500);
+    } finally {
+      await b.close();
+      await a.close();
+    }
+  });
+});
+
 describe('ADMIN_API_KEY', () => {
   it('rotates the admin key when the variable changes', async () => {
     const first = await startTestApp();
