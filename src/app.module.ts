@@ -14,6 +14,8 @@ import { RegistryModule } from './registry/registry.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { ProjectsModule } from './projects/projects.module';
 import { MetricsModule } from './metrics/metrics.module';
+import { CommonModule } from './common/common.module';
+import { DeployGateModule } from './deploy-gate/deploy-gate.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { ScheduleModule } from '@nestjs/schedule';
 
@@ -58,6 +60,8 @@ export class AppModule {
         NotificationsModule,
         EventsModule,
         MetricsModule,
+        CommonModule,
+        DeployGateModule,
         ScheduleModule.forRoot(),
         IdempotencyModule,
       ],

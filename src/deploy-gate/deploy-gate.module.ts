@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { MlflowModule } from '../mlflow/mlflow.module';
+import { ProjectsModule } from '../projects/projects.module';
+import { DeployDecisionStore } from './deploy-decision.store';
+import { TypeOrmDeployDecisionStore } from './deploy-decision.store.typeorm';
+import { DeployGateController } from './deploy-gate.controller';
+import { DeployGateService } from './deploy-gate.service';
+import { GateRegistryReader } from './gate-registry-reader';
+
+@Module({
+  imports: [MlflowModule, ProjectsModule],
+  controllers: [DeployGateController],
+  providers: [DeployGateService, GateRegistryReader, { provide: DeployDecisionStore, useClass: TypeOrmDeployDecisionStore }],
+})
+export class DeployGateModule {}
