@@ -3,7 +3,8 @@ import { CreateProjects1763900100000 } from './1763900100000-CreateProjects';
 import { CreateAuditEvents1763900200000 } from './1763900200000-CreateAuditEvents';
 import { CreateIdempotencyKeys1763900400000 } from './1763900400000-CreateIdempotencyKeys';
 import { CreateDeployDecisions1763900600000 } from './1763900600000-CreateDeployDecisions';
+import { CreatePromotions1763900500000 } from './1763900500000-CreatePromotions';
 import { CreatePipelineEventsAndOutbox1763900300000 } from './1763900300000-CreatePipelineEventsAndOutbox';
 
 /** Every migration, oldest first. A migration is never edited after it lands: add a new one. */
-export const MIGRATIONS = [CreateApiKeys1763900000000, CreateProjects1763900100000, CreateAuditEvents1763900200000, CreatePipelineEventsAndOutbox1763900300000, CreateIdempotencyKeys1763900400000, CreateDeployDecisions1763900600000];
+export const MIGRATIONS = [CreateApiKeys1763900000000, CreateProjects1763900100000, CreateAuditEvents1763900200000, CreatePipelineEventsAndOutbox1763900300000, CreateIdempotencyKeys1763900400000, CreatePromotions1763900500000, CreateDeployDecisions1763900600000];

@@ -16,6 +16,7 @@ import { ProjectsModule } from './projects/projects.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { CommonModule } from './common/common.module';
 import { DeployGateModule } from './deploy-gate/deploy-gate.module';
+import { PromotionsModule } from './promotions/promotions.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { ScheduleModule } from '@nestjs/schedule';
 
@@ -62,6 +63,7 @@ export class AppModule {
         MetricsModule,
         CommonModule,
         DeployGateModule,
+        PromotionsModule,
         ScheduleModule.forRoot(),
         IdempotencyModule,
       ],

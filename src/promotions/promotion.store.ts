@@ -1,0 +1,41 @@
+import type { Tx } from '../database/transactions';
+import type { Stage } from '../mlflow/stage';
+import type { Approval, NewPromotion, Promotion, PromotionStatus } from './promotion';
+
+export interface PromotionFilter {
+  model?: string;
+  status?: PromotionStatus;
+}
+
+/** Newest first; the cursor is the last row of the previous page. */
+export interface PromotionCursor {
+  createdAt: string;
+  id: string;
+}
+
+export interface StatusChange {
+  status: PromotionStatus;
+  failure?: string | null;
+  archivedVersions?: string[];
+  /** Sets completed_at to now. */
+  completed?: boolean;
+}
+
+export abstract class PromotionStore {
+  /** Undefined when the model already has a pending request for this version and target. */
+  abstract insert(p: NewPromotion, tx: Tx): Promise<Promotion | undefined>;
+  abstract findById(id: string, tx?: Tx): Promise<Promotion | undefined>;
+  /** Locks the row for the rest of the transaction. */
+  abstract findByIdForUpdate(id: string, tx: Tx): Promise<Promotion | undefined>;
+  abstract findPending(model: string, version: string, toStage: Stage, tx?: Tx): Promise<Promotion | undefined>;
+  abstract list(filter: PromotionFilter, limit: number, after?: PromotionCursor): Promise<Promotion[]>;
+  abstract setStatus(id: string, change: StatusChange, tx: Tx): Promise<Promotion>;
+  /** False when this approver already decided on it. */
+  abstract addApproval(promotionId: string, approval: Omit<Approval, 'createdAt'>, tx: Tx): Promise<boolean>;
+  /** Promotions left `applying` (a crash between the commit and MLflow's answer), older than `before`. */
+  abstract findApplying(before: Date): Promise<Promotion[]>;
+  /** Pending promotions whose approval time ran out. */
+  abstract findExpired(now: Date): Promise<Promotion[]>;
+  /** The latest completed promotion or rollback that put `version` of `model` in Production. */
+  abstract lastCompletedIntoProduction(model: string, version: string, tx?: Tx): Promise<Promotion | undefined>;
+}

@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { MlflowModule } from '../mlflow/mlflow.module';
+import { ProjectsModule } from '../projects/projects.module';
+import { AliasMirror } from './alias-mirror';
+import { ApprovalsService } from './approvals.service';
+import { PromotionApplier } from './promotion-applier';
+import { PromotionFactsReader } from './promotion-facts';
+import { PromotionLock } from './promotion-lock';
+import { PromotionReconciler } from './promotion-reconciler';
+import { PromotionStore } from './promotion.store';
+import { TypeOrmPromotionStore } from './promotion.store.typeorm';
+import { PromotionsController } from './promotions.controller';
+import { PromotionsService } from './promotions.service';
+
+/** Promote, approve, reject, cancel, roll back: policy-gated, serialised per model, audited, crash-safe. */
+@Module({
+  imports: [MlflowModule, ProjectsModule, AuditModule],
+  controllers: [PromotionsController],
+  providers: [
+    PromotionsService,
+    ApprovalsService,
+    PromotionApplier,
+    PromotionFactsReader,
+    PromotionLock,
+    PromotionReconciler,
+    AliasMirror,
+    { provide: PromotionStore, useClass: TypeOrmPromotionStore },
+  ],
+  exports: [PromotionsService],
+})
+export class PromotionsModule {}

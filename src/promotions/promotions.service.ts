@@ -1,0 +1,179 @@
+import { Injectable } from '@nestjs/common';
+import { AuditAction } from '../audit/audit-action';
+import { AuditLog } from '../audit/audit-log.service';
+import { Page, decodePageToken, encodePageToken } from '../common/http/pagination';
+import { Transactions } from '../database/transactions';
+import { Metrics } from '../metrics/metrics';
+import { MlflowClient } from '../mlflow/mlflow.client';
+import type { Stage } from '../mlflow/stage';
+import { evaluatePolicy } from '../policies/policy-evaluator';
+import type { PolicyVerdict } from '../policies/policy-verdict';
+import { ProjectDirectory } from '../projects/project.types';
+import type { Promotion } from './promotion';
+import { PromotionApplier } from './promotion-applier';
+import { PromotionFactsReader } from './promotion-facts';
+import { PromotionLock } from './promotion-lock';
+import { PromotionCursor, PromotionFilter, PromotionStore } from './promotion.store';
+import { PromotionError, PromotionErrorCode, promotionNotFound } from './promotions.errors';
+import { checkTransition } from './stage-graph';
+
+export interface PromoteCommand {
+  model: string;
+  version: string;
+  stage: Stage;
+  reason: string;
+  dryRun: boolean;
+  actor: string;
+}
+
+export type DryRunOutcome = 'apply' | 'await_approval' | 'deny';
+export type PromoteResult = { dryRun: true; outcome: DryRunOutcome; verdict: PolicyVerdict } | { dryRun: false; promotion: Promotion };
+
+const DEFAULT_TTL_HOURS = 72;
+const ROLLBACK_VERDICT: PolicyVerdict = { allowed: true, approvals_required: 0, rules: [], note: 'a rollback returns the previous Production version without a policy re-check' };
+
+/** The promotion use cases: request (with its policy gates), read, roll back. Approvals live in ApprovalsService. */
+@Injectable()
+export class PromotionsService {
+  constructor(
+    private readonly projects: ProjectDirectory,
+    private readonly facts: PromotionFactsReader,
+    private readonly store: PromotionStore,
+    private readonly applier: PromotionApplier,
+    private readonly lock: PromotionLock,
+    private readonly transactions: Transactions,
+    private readonly audit: AuditLog,
+    private readonly mlflow: MlflowClient,
+    private readonly metrics: Metrics,
+  ) {}
+
+  async promote(cmd: PromoteCommand): Promise<PromoteResult> {
+    const project = await this.projects.findByModel(cmd.model);
+    const policy = project?.promotion[cmd.stage];
+    const decide = async () => {
+      const facts = await this.facts.gather(cmd.model, cmd.version, cmd.stage, policy, project !== undefined);
+      const transition = checkTransition(facts.version.stage, cmd.stage);
+      if (!transition.ok) throw new PromotionError(PromotionErrorCode.INVALID_TRANSITION, transition.message, transition.details);
+      return { facts, verdict: evaluatePolicy(cmd.stage, policy, facts.policy) };
+    };
+    if (cmd.dryRun) {
+      const { verdict } = await decide();
+      const outcome: DryRunOutcome = !verdict.allowed ? 'deny' : verdict.approvals_required > 0 ? 'await_approval' : 'apply';
+      return { dryRun: true, outcome, verdict };
+    }
+    return this.lock.hold(cmd.model, async (session) => {
+      const { facts, verdict } = await decide();
+      const base = {
+        kind: 'promotion' as const,
+        model: cmd.model,
+        version: cmd.version,
+        project: project?.name ?? null,
+        fromStage: facts.version.stage,
+        toStage: cmd.stage,
+        requestedBy: cmd.actor,
+        reason: cmd.reason,
+        verdict,
+        approvalsRequired: verdict.approvals_required,
+      };
+      if (!verdict.allowed) {
+        const denied = await session.run(async (tx) => {
+          const p = (await this.store.insert({ ...base, status: 'denied', expiresAt: null }, tx))!;
+          await this.audit.append(this.auditEntry(p, AuditAction.PROMOTION_DENIED), tx);
+          return p;
+        });
+        this.metrics.promotions.inc({ stage: cmd.stage, outcome: 'denied' });
+        const failing = verdict.rules.filter((r) => !r.passed).map((r) => r.message);
+        throw new PromotionError(PromotionErrorCode.POLICY_DENIED, `The ${cmd.stage} policy refuses this version: ${failing.join('; ')}`, undefined, {
+          promotion_id: denied.id,
+          verdict,
+        });
+      }
+      if (verdict.approvals_required > 0) {
+        const ttlHours = policy?.approvalTtlHours ?? DEFAULT_TTL_HOURS;
+        const pending = await session.run(async (tx) => {
+          const p = await this.store.insert({ ...base, status: 'pending_approval', expiresAt: new Date(Date.now() + ttlHours * 3600_000) }, tx);
+          if (!p) return undefined;
+          await this.audit.append(this.auditEntry(p, AuditAction.PROMOTION_REQUESTED, { approvals_required: p.approvalsRequired }), tx);
+          return p;
+        });
+        if (!pending) {
+          const existing = await this.store.findPending(cmd.model, cmd.version, cmd.stage);
+          throw new PromotionError(PromotionErrorCode.ALREADY_PENDING, `Version ${cmd.version} of ${cmd.model} already awaits approval for ${cmd.stage}`, {
+            promotion_id: existing?.id,
+          });
+        }
+        this.metrics.promotions.inc({ stage: cmd.stage, outcome: 'pending_approval' });
+        return { dryRun: false, promotion: pending };
+      }
+      const archivedVersions = cmd.stage === 'Production' ? facts.production.filter((p) => p.version !== cmd.version).map((p) => p.version) : [];
+      const applying = await session.run(async (tx) => (await this.store.insert({ ...base, status: 'applying', expiresAt: null, archivedVersions }, tx))!);
+      return { dryRun: false, promotion: await this.applier.apply(session, applying) };
+    });
+  }
+
+  async get(id: string): Promise<Promotion> {
+    const p = await this.store.findById(id);
+    if (!p) throw promotionNotFound(id);
+    return p;
+  }
+
+  async list(filter: PromotionFilter, limit: number, pageToken?: string): Promise<Page<Promotion>> {
+    const after = decodePageToken(pageToken, (c): c is PromotionCursor & Record<string, unknown> => typeof c.createdAt === 'string' && typeof c.id === 'string');
+    const rows = await this.store.list(filter, limit + 1, after);
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return rows.length > limit ? { items, next_page_token: encodePageToken({ createdAt: last.createdAt.toISOString(), id: last.id }) } : { items };
+  }
+
+  /**
+   * Returns the version that was Production before the current one (from modelgate's own records:
+   * MLflow keeps no stage history) and archives the current one. No policy re-check.
+   */
+  async rollback(model: string, actor: string, reason: string): Promise<Promotion> {
+    const project = await this.projects.findByModel(model);
+    return this.lock.hold(model, async (session) => {
+      const [current] = await this.mlflow.getLatestVersions(model, ['Production']);
+      if (!current) throw new PromotionError(PromotionErrorCode.NOTHING_TO_ROLL_BACK, `Model ${model} has no version in Production`);
+      const last = await this.store.lastCompletedIntoProduction(model, current.version);
+      const previous = last?.archivedVersions[0];
+      if (!previous) {
+        throw new PromotionError(PromotionErrorCode.NOTHING_TO_ROLL_BACK, `modelgate has no record of a Production version of ${model} before version ${current.version}`);
+      }
+      const target = await this.mlflow.getModelVersion(model, previous);
+      const rollback = await session.run(async (tx) =>
+        (await this.store.insert(
+          {
+            kind: 'rollback',
+            model,
+            version: previous,
+            project: project?.name ?? null,
+            fromStage: target.stage,
+            toStage: 'Production',
+            status: 'applying',
+            requestedBy: actor,
+            reason,
+            verdict: ROLLBACK_VERDICT,
+            approvalsRequired: 0,
+            expiresAt: null,
+            archivedVersions: [current.version],
+          },
+          tx,
+        ))!,
+      );
+      return this.applier.apply(session, rollback);
+    });
+  }
+
+  private auditEntry(p: Promotion, action: AuditAction, details: Record<string, unknown> = {}) {
+    return {
+      actor: p.requestedBy,
+      action,
+      model: p.model,
+      version: p.version,
+      from_stage: p.fromStage,
+      to_stage: p.toStage,
+      reason: p.reason,
+      details: { promotion_id: p.id, verdict: p.verdict, ...details },
+    };
+  }
+}
