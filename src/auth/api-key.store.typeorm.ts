@@ -90,13 +90,21 @@ export class TypeOrmApiKeyStore extends ApiKeyStore {
     let client: Client | undefined;
     let stopped = false;
     let retryMs = 100;
+    // A client we let go must keep an error listener: pg emits late errors (e.g. at server shutdown).
+    const release = (c: Client): Promise<void> => {
+      c.removeAllListeners();
+      c.on('error', () => undefined);
+      return c.end().catch(() => undefined);
+    };
     const connect = async () => {
       if (stopped) return;
       const c = new Client({ connectionString: url, application_name: 'modelgate-key-feed' });
+      let gone = false;
       const down = () => {
+        if (gone) return;
+        gone = true;
         listener.live(false);
-        c.removeAllListeners();
-        void c.end().catch(() => undefined);
+        void release(c);
         if (client === c) client = undefined;
         if (!stopped) setTimeout(() => void connect(), (retryMs = Math.min(retryMs * 2, 5000))).unref();
       };
@@ -106,20 +114,25 @@ export class TypeOrmApiKeyStore extends ApiKeyStore {
       try {
         await c.connect();
         await c.query(`LISTEN ${CHANNEL}`);
-        client = c;
-        retryMs = 100;
-        listener.live(true);
       } catch {
         down();
+        return;
       }
+      if (stopped) {
+        gone = true;
+        await release(c);
+        return;
+      }
+      client = c;
+      retryMs = 100;
+      listener.live(true);
     };
     void connect();
     return async () => {
       stopped = true;
       const c = client;
       client = undefined;
-      c?.removeAllListeners();
-      await c?.end().catch(() => undefined);
+      if (c) await release(c);
     };
   }
 
