@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { GroupCommit } from '../common/group-commit';
 import { DecisionCursor, DecisionFilter, DeployDecisionRecord, DeployDecisionStore, NewDeployDecision } from './deploy-decision.store';
 
 interface Row {
@@ -43,13 +45,26 @@ export class TypeOrmDeployDecisionStore extends DeployDecisionStore {
     super();
   }
 
-  async insert(d: NewDeployDecision): Promise<DeployDecisionRecord> {
+  /** CI bursts: concurrent decisions share one multi-row INSERT; each still waits for its commit. */
+  private readonly writer = new GroupCommit<NewDeployDecision, DeployDecisionRecord>((batch) => this.insertMany(batch));
+
+  insert(d: NewDeployDecision): Promise<DeployDecisionRecord> {
+    return this.writer.submit(d);
+  }
+
+  private async insertMany(batch: NewDeployDecision[]): Promise<DeployDecisionRecord[]> {
+    const params: unknown[] = [];
+    const values = batch.map((d) => {
+      const row = [randomUUID(), d.project, d.env, d.model, d.version, d.stage, d.runId, d.source, d.outcome, JSON.stringify(d.reasons), d.caller, d.commit, d.pipelineUrl];
+      return `(${row.map((v) => `$${params.push(v)}`).join(', ')})`;
+    });
     const rows: Row[] = await this.db.query(
-      `INSERT INTO deploy_decisions (project, env, model, version, stage, run_id, source, outcome, reasons, caller, commit, pipeline_url)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING *`,
-      [d.project, d.env, d.model, d.version, d.stage, d.runId, d.source, d.outcome, JSON.stringify(d.reasons), d.caller, d.commit, d.pipelineUrl],
+      `INSERT INTO deploy_decisions (id, project, env, model, version, stage, run_id, source, outcome, reasons, caller, commit, pipeline_url)
+       VALUES ${values.join(', ')} RETURNING *`,
+      params,
     );
-    return toRecord(rows[0]);
+    const byId = new Map(rows.map((r) => [r.id, toRecord(r)]));
+    return batch.map((_, i) => byId.get(params[i * 13] as string)!);
   }
 
   async list(filter: DecisionFilter, limit: number, after?: DecisionCursor): Promise<DeployDecisionRecord[]> {
