@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Page, encodePageToken, decodePageToken } from '../common/http/pagination';
+import { Page, decodePageToken, keysetPage } from '../common/http/pagination';
 import { ShortCache } from '../common/short-cache';
 import { Metrics } from '../metrics/metrics';
 import type { ModelVersion } from '../mlflow/mlflow.types';
@@ -86,9 +86,7 @@ export class DeployGateService {
   async list(filter: DecisionFilter, limit: number, pageToken?: string): Promise<Page<DeployDecisionRecord>> {
     const after = decodePageToken(pageToken, (c): c is DecisionCursor & Record<string, unknown> => typeof c.decidedAt === 'string' && typeof c.id === 'string');
     const rows = await this.decisions.list(filter, limit + 1, after);
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return rows.length > limit ? { items, next_page_token: encodePageToken({ decidedAt: last.decidedAt.toISOString(), id: last.id }) } : { items };
+    return keysetPage(rows, limit, (last) => ({ decidedAt: last.decidedAt.toISOString(), id: last.id }));
   }
 
   private async findProject(req: GateRequest): Promise<ResolvedProject> {

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Page, decodePageToken, encodePageToken } from '../common/http/pagination';
+import { Page, decodePageToken, keysetPage } from '../common/http/pagination';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { AuditAction } from '../audit/audit-action';
@@ -134,9 +134,7 @@ export class ProjectsService {
 
   async list(pageToken: string | undefined, limit: number): Promise<Page<ProjectRecord>> {
     const after = decodePageToken(pageToken, isAfterCursor)?.after;
-    const rows = await this.store.list(after, limit + 1);
-    const items = rows.slice(0, limit);
-    return rows.length > limit ? { items, next_page_token: encodePageToken({ after: items[items.length - 1].name }) } : { items };
+    return keysetPage(await this.store.list(after, limit + 1), limit, (last) => ({ after: last.name }));
   }
 
   async delete(name: string, actor: string): Promise<void> {

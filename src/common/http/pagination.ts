@@ -52,6 +52,12 @@ export function offsetPage<T>(rowsPlusOne: T[], limit: number, offset: number): 
   return rowsPlusOne.length > limit ? { items, next_page_token: encodePageToken({ offset: offset + limit }) } : { items };
 }
 
+/** Keyset cursors: the next page starts after the last item of this one. */
+export function keysetPage<T>(rowsPlusOne: T[], limit: number, cursorOf: (last: T) => Record<string, unknown>): Page<T> {
+  const items = rowsPlusOne.slice(0, limit);
+  return rowsPlusOne.length > limit ? { items, next_page_token: encodePageToken(cursorOf(items[items.length - 1])) } : { items };
+}
+
 export function decodeOffsetToken(token: string | undefined): number {
   const cursor = decodePageToken(token, (c): c is { offset: number } => Number.isInteger(c.offset) && (c.offset as number) >= 0);
   return cursor?.offset ?? 0;
