@@ -9,6 +9,8 @@ module.exports = {
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   setupFiles: ['<rootDir>/test/setup/aws-env.ts'],
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
+  // Prints the fault-injection suite's summary table (test/faults/) at the end of the run.
+  reporters: ['default', '<rootDir>/test/faults/summary-reporter.js'],
   testTimeout: 30000,
   maxWorkers: 2,
 };

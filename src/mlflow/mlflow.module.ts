@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { MLFLOW_HTTP, createMlflowHttp } from './mlflow-http.factory';
-import { MlflowCallObserver, NoopMlflowCallObserver } from './mlflow-call.observer';
+import { MlflowCallMetrics } from '../metrics/mlflow-call.metrics';
+import { MlflowCallObserver } from './mlflow-call.observer';
 import { MlflowClient } from './mlflow.client';
 import { MlflowReadiness } from './mlflow.readiness';
 
@@ -10,7 +11,7 @@ import { MlflowReadiness } from './mlflow.readiness';
 @Module({
   providers: [
     { provide: MLFLOW_HTTP, inject: [APP_CONFIG], useFactory: (config: AppConfig) => createMlflowHttp(config.mlflow) },
-    { provide: MlflowCallObserver, useClass: NoopMlflowCallObserver },
+    { provide: MlflowCallObserver, useClass: MlflowCallMetrics },
     MlflowClient,
     MlflowReadiness,
   ],

@@ -1,8 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
-export const MAIN_JS = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+/** The built service; MODELGATE_MAIN_JS (read by the tests only) points at another build, e.g. one made outside dist/. */
+export const MAIN_JS = process.env.MODELGATE_MAIN_JS ? resolve(process.env.MODELGATE_MAIN_JS) : join(__dirname, '..', '..', 'dist', 'src', 'main.js');
 
 export interface AppProcess {
   child: ChildProcess;
@@ -34,4 +35,22 @@ export function spawnApp(env: Record<string, string>): AppProcess {
   listening.catch(() => undefined);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return { child, output: () => out, listening, exited };
+}
+
+/** SIGTERM, then SIGKILL if the app has not exited within `graceMs`; resolves with the exit code. */
+export async function stopApp(app: AppProcess, graceMs = 10_000): Promise<number | null> {
+  if (app.child.exitCode !== null || app.child.signalCode !== null) return app.exited;
+  app.child.kill('SIGTERM');
+  const timer = setTimeout(() => app.child.kill('SIGKILL'), graceMs);
+  try {
+    return await app.exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** `kill -9`: no shutdown hook runs, open transactions are cut off mid-way. */
+export async function killApp(app: AppProcess): Promise<void> {
+  app.child.kill('SIGKILL');
+  await app.exited;
 }

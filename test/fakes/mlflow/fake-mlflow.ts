@@ -1,6 +1,7 @@
 import { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HTML_404, HTML_405, MlflowApiError } from './fake-mlflow.errors';
+import { HeldRequests, RequestHold } from './fake-mlflow.hold';
 import { FakeRegistry } from './fake-mlflow.registry';
 import { FakeState, Method, Params, ROUTES, validate } from './fake-mlflow.routes';
 import { FakeMlflowSeeder } from './fake-mlflow.seed';
@@ -18,6 +19,8 @@ export interface FakeMlflowOptions {
  * `drop` the connection without answering.
  */
 export type FaultAction = number | 'drop' | { status: number; retryAfterS?: number; html?: string };
+
+export type { RequestHold } from './fake-mlflow.hold';
 
 export interface RecordedRequest {
   method: string;
@@ -72,6 +75,7 @@ export class FakeMlflow {
   private latencyMs = 0;
   private always?: { action: FaultAction; match?: string };
   private queued: QueuedFault[] = [];
+  private holds: HeldRequests[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
 
   private constructor(private readonly options: FakeMlflowOptions) {
@@ -90,6 +94,7 @@ export class FakeMlflow {
   }
 
   async stop(): Promise<void> {
+    for (const hold of this.holds) hold.discard();
     for (const timer of this.timers) clearTimeout(timer);
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -110,7 +115,19 @@ export class FakeMlflow {
     this.latencyMs = ms;
   }
 
+  /**
+   * Holds the calls `match` picks (e.g. one model's transition) before MLflow processes them, until
+   * the test releases or discards them: for crashes between a write's request and its answer.
+   */
+  hold(match: (r: RecordedRequest) => boolean): RequestHold {
+    const hold = new HeldRequests(match);
+    this.holds.push(hold);
+    return hold;
+  }
+
   clearFaults(): void {
+    for (const hold of this.holds) hold.release();
+    this.holds = [];
     this.always = undefined;
     this.queued = [];
     this.latencyMs = 0;
@@ -137,10 +154,16 @@ export class FakeMlflow {
     } catch {
       // keep the raw text
     }
-    this.requests.push({ method: req.method ?? 'GET', path: path ?? url.pathname, query: queryParams(url.searchParams) as RecordedRequest['query'], body, headers: req.headers });
+    const recorded: RecordedRequest = { method: req.method ?? 'GET', path: path ?? url.pathname, query: queryParams(url.searchParams) as RecordedRequest['query'], body, headers: req.headers };
+    this.requests.push(recorded);
 
+    const held = await this.holds.find((h) => h.match(recorded))?.enter();
+    if (held === 'discard') {
+      req.socket.destroy();
+      return;
+    }
     if (this.latencyMs > 0) await this.sleep(this.latencyMs, req);
-    if (req.socket.destroyed) return;
+    if (req.socket.destroyed && held !== 'release') return;
     const fault = this.takeFault(url.pathname);
     if (fault !== undefined) return this.applyFault(fault, req, res);
     if (!this.authorized(req.headers)) {

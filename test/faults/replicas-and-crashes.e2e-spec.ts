@@ -1,0 +1,193 @@
+import { FakeMlflow } from '../fakes/mlflow';
+import { SesFake } from '../fakes/ses/ses-fake';
+import { SlackSink } from '../fakes/slack/slack-sink';
+import { notifyEnv } from '../fixtures/events/app-env';
+import { SfnEvent, makeSfnEvent } from '../fixtures/events/factories';
+import { killApp, stopApp } from '../helpers/app-process';
+import { createTestDatabase, withDatabase } from '../helpers/test-database';
+import { faultScenario, waitUntil } from './support/fault-summary';
+import { Replica, metricValue, startReplica } from './support/fleet';
+import { HeldUpstream } from './support/held-upstream';
+
+interface OutboxRow {
+  id: string;
+  kind: string;
+  recipient: string;
+  status: string;
+  attempts: number;
+  execution_arn: string;
+}
+
+/** Two or more processes of the built service (dist/src/main.js) on one database, killed and restarted. */
+describe('fault injection: replicas and crashes (built service, real processes)', () => {
+  let mlflow: FakeMlflow;
+  let ses: SesFake;
+  let slack: SlackSink;
+  const running: Replica[] = [];
+
+  const outboxOf = (databaseUrl: string, like: string) =>
+    withDatabase(databaseUrl, async (db) =>
+      (await db.query<OutboxRow>('SELECT id, kind, recipient, status, attempts, execution_arn FROM outbox WHERE execution_arn LIKE $1 ORDER BY id', [`%:${like}%`])).rows,
+    );
+  const drained = (databaseUrl: string, like: string, count: number, timeoutMs = 30_000) =>
+    waitUntil(`${count} delivered notifications of ${like}`, async () => {
+      const rows = await outboxOf(databaseUrl, like);
+      return rows.length === count && rows.every((r) => r.status === 'delivered') && rows;
+    }, timeoutMs, 50);
+  /** How many times each outbox row's message reached SES or Slack. */
+  const deliveriesPerRow = async (rows: OutboxRow[]) => {
+    const mails = await ses.emails();
+    return rows.map((r) => {
+      const name = r.execution_arn.split(':').pop()!;
+      if (r.kind === 'email') return mails.filter((m) => m.subject.endsWith(`— ${name}`) && m.destination.to.includes(r.recipient)).length;
+      const mentions = new RegExp(`— ${name}(?![\\w-])`);
+      return slack.delivered(r.recipient.replace(/^slack:/, '')).filter((p) => mentions.test(String(p.body?.text))).length;
+    });
+  };
+  const launch = async (env: Record<string, string | undefined>) => {
+    const replica = await startReplica(env);
+    running.push(replica);
+    return replica;
+  };
+  const createKey = async (replica: Replica, name: string, roles: string[]) => {
+    const res = await replica.call<{ key: string }>('POST', '/api-keys', { body: { name, roles } });
+    if (res.status !== 201) throw new Error(`key ${name}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.key;
+  };
+  const postEvent = (replica: Replica, key: string, event: SfnEvent) => replica.call('POST', '/events/eventbridge', { key, body: event });
+
+  beforeAll(async () => {
+    mlflow = await FakeMlflow.start();
+    ses = await SesFake.start();
+    slack = await SlackSink.start();
+  });
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((r) => stopApp(r.process, 5_000)));
+  });
+  afterAll(async () => {
+    await slack?.close();
+    await ses?.close();
+    await mlflow?.stop();
+  });
+
+  faultScenario('3', 'Two app processes draining one outbox', async (counts) => {
+    const env = { DATABASE_URL: await createTestDatabase(), MLFLOW_TRACKING_URI: mlflow.url, ...notifyEnv(ses, slack) };
+    const [a, b] = await Promise.all([launch(env), launch(env)]);
+    const key = await createKey(a, 'fault-eventbridge', ['events']);
+    ses.latencyMs = 15; // sends overlap, so both replicas hold claimed batches at once
+    try {
+      const events = Array.from({ length: 40 }, (_, i) => makeSfnEvent({ project: 'churn', status: 'FAILED', execution: `twins-${i}` }));
+      const answers = await Promise.all(events.map((e, i) => postEvent(i % 2 ? b : a, key, e)));
+      expect(answers.map((r) => r.status)).toEqual(events.map(() => 202));
+      const rows = await drained(env.DATABASE_URL, 'twins-', 120);
+      expect(rows.every((r) => r.attempts === 1)).toBe(true);
+      const perRow = await deliveriesPerRow(rows);
+      expect(perRow.every((n) => n === 1)).toBe(true);
+
+      const sent = async (r: Replica) =>
+        (await metricValue(r, 'modelgate_notifications_total{channel="email",outcome="delivered"}')) +
+        (await metricValue(r, 'modelgate_notifications_total{channel="slack",outcome="delivered"}'));
+      const [byA, byB] = [await sent(a), await sent(b)];
+      expect(byA + byB).toBe(120);
+      expect(byA).toBeGreaterThan(0);
+      expect(byB).toBeGreaterThan(0);
+      Object.assign(counts, { events: 40, notifications: rows.length, sent_by_a: byA, sent_by_b: byB, duplicates: 0, lost: 0 });
+    } finally {
+      ses.latencyMs = 0;
+    }
+  }, 60_000);
+
+  faultScenario('4a', 'kill -9 mid-outbox, restart', async (counts) => {
+    const held = await HeldUpstream.start(ses.endpoint);
+    try {
+      const env = { DATABASE_URL: await createTestDatabase(), MLFLOW_TRACKING_URI: mlflow.url, ...notifyEnv(ses, slack, { AWS_ENDPOINT_URL_SES: held.url }) };
+      const a = await launch(env);
+      const key = await createKey(a, 'fault-eventbridge', ['events']);
+      held.hold();
+      // Each event's two e-mails hang at SES, holding its worker lane; once every lane is stuck, later events stay unclaimed.
+      for (let i = 0; i < 8; i++) {
+        expect((await postEvent(a, key, makeSfnEvent({ project: 'churn', status: 'FAILED', execution: `crash-outbox-${i}` }))).status).toBe(202);
+        await waitUntil('the e-mails to reach SES', async () => held.held >= 2 * (i + 1), 400).catch(() => undefined);
+      }
+      const claimed = await withDatabase(env.DATABASE_URL, async (db) => {
+        await db.query('BEGIN');
+        const free = await db.query<{ id: string }>("SELECT id FROM outbox WHERE status = 'pending' FOR UPDATE SKIP LOCKED");
+        await db.query('ROLLBACK');
+        const all = await outboxOf(env.DATABASE_URL, 'crash-outbox-');
+        const freeIds = new Set(free.rows.map((r) => r.id));
+        return new Set(all.filter((r) => !freeIds.has(r.id)).map((r) => r.id));
+      });
+      const inFlight = held.held;
+      expect(inFlight).toBeGreaterThan(0);
+      await killApp(a.process);
+      held.release(); // what the dead process had sent reaches SES anyway
+
+      await launch(env);
+      const rows = await drained(env.DATABASE_URL, 'crash-outbox-', 24);
+      const perRow = await deliveriesPerRow(rows);
+      const unclaimed = rows.map((r, i) => [r, perRow[i]] as const).filter(([r]) => !claimed.has(r.id));
+      expect(perRow.every((n) => n >= 1)).toBe(true); // nothing lost
+      expect(unclaimed.length).toBeGreaterThan(0);
+      expect(unclaimed.every(([, n]) => n === 1)).toBe(true); // rows no worker held at the kill: exactly once
+      const duplicates = perRow.reduce((sum, n) => sum + n - 1, 0);
+      expect(duplicates).toBeLessThanOrEqual(claimed.size); // at least once only for the batches claimed at the kill
+      Object.assign(counts, {
+        rows: rows.length,
+        claimed_at_kill: claimed.size,
+        sends_in_flight: inFlight,
+        once: perRow.filter((n) => n === 1).length,
+        twice: perRow.filter((n) => n === 2).length,
+        lost: 0,
+      });
+    } finally {
+      await held.close();
+    }
+  }, 60_000);
+
+  faultScenario('4b', 'kill -9 mid-promotion, restart', async (counts) => {
+    mlflow.seed.modelVersion({ name: 'crash-applied', stage: 'Staging' });
+    mlflow.seed.modelVersion({ name: 'crash-lost', stage: 'Staging' });
+    const transitionOf = (model: string) => mlflow.hold((r) => r.path.endsWith('/transition-stage') && (r.body as { name?: string })?.name === model);
+    const applied = transitionOf('crash-applied');
+    const lost = transitionOf('crash-lost');
+    const env = { DATABASE_URL: await createTestDatabase(), MLFLOW_TRACKING_URI: mlflow.url, MLFLOW_TIMEOUT_MS: '20000' };
+    const sql = <R>(text: string) => withDatabase(env.DATABASE_URL, async (db) => (await db.query(text)).rows as R[]);
+    const a = await launch(env);
+    const promoter = await createKey(a, 'fault-promoter', ['promoter']);
+    const calls = ['crash-applied', 'crash-lost'].map((model) =>
+      a.call('POST', `/models/${model}/versions/1/promote`, { key: promoter, body: { stage: 'Production', reason: 'crash test' } }).catch((err: Error) => err),
+    );
+    await Promise.all([applied.waitFor(1), lost.waitFor(1)]);
+    expect(await sql("SELECT model, status FROM promotions ORDER BY model")).toEqual([
+      { model: 'crash-applied', status: 'applying' },
+      { model: 'crash-lost', status: 'applying' },
+    ]);
+    await killApp(a.process);
+    for (const c of await Promise.all(calls)) expect(String(c)).toMatch(/fetch failed/); // the callers saw the connection die
+    applied.release(); // MLflow received and applied this transition; its answer died with the process
+    lost.discard(); // this one never reached MLflow
+    await waitUntil('MLflow to apply the released transition', async () => mlflow.state.registry.version('crash-applied', 1).currentStage === 'Production', 2_000);
+
+    const restartedAt = Date.now();
+    const b = await launch(env);
+    const settledRows = await waitUntil('the reconciler to settle both promotions', async () => {
+      const rows = await sql<{ model: string; status: string; failure: string | null }>('SELECT model, status, failure FROM promotions ORDER BY model');
+      return rows.every((r) => r.status !== 'applying') && rows;
+    }, 15_000, 50);
+    const reconcileMs = Date.now() - restartedAt;
+    expect(settledRows).toEqual([
+      { model: 'crash-applied', status: 'completed', failure: null },
+      { model: 'crash-lost', status: 'failed', failure: expect.stringContaining('interrupted') },
+    ]);
+    expect(mlflow.state.registry.version('crash-lost', 1).currentStage).toBe('Staging');
+    const audit = await sql<{ model: string; action: string }>("SELECT model, action FROM audit_events WHERE model LIKE 'crash-%' ORDER BY seq");
+    expect(audit.filter((e) => e.action !== 'promotion.requested')).toEqual(
+      expect.arrayContaining([
+        { model: 'crash-applied', action: 'promotion.completed' },
+        { model: 'crash-lost', action: 'promotion.failed' },
+      ]),
+    );
+    expect((await b.call('GET', '/audit/verify')).body).toMatchObject({ valid: true });
+    Object.assign(counts, { applying_at_kill: 2, completed: 1, failed: 1, stuck: 0, settled_after_restart_ms: reconcileMs });
+  }, 60_000);
+});
