@@ -94,7 +94,8 @@ export class DeployGateService {
     try {
       project = await this.projectCache.get(req.project, () => this.projects.findByName(req.project));
     } catch (err) {
-      this.count(req, 'unavailable');
+      // The env is unchecked until the project is read: keep it out of the label.
+      this.count({ ...req, env: 'unknown' }, 'unavailable');
       this.logger.error({ err, project: req.project, env: req.env, caller: req.caller }, 'deploy gate unavailable: PostgreSQL could not be asked');
       throw this.unavailable('The project could not be read; not allowing a deployment it cannot check');
     }

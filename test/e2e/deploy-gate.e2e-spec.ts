@@ -157,6 +157,11 @@ describe('deploy gate', () => {
     try {
       const down = await ask({ project: 'recsys', env: 'prd' });
       expect(expectError(down, 503, 'GATE_UNAVAILABLE')).toMatchObject({ allowed: false, decision_id: null });
+      // An env nobody configured must not become a metric label just because it could not be checked.
+      expectError(await ask({ project: 'recsys', env: 'made-up-env-42' }), 503, 'GATE_UNAVAILABLE');
+      const metrics = (await t.request('GET', '/metrics', { key: null })).text;
+      expect(metrics).not.toContain('made-up-env-42');
+      expect(metrics).toContain('modelgate_deploy_gate_decisions_total{env="unknown",outcome="unavailable"}');
       // A key the process has not verified lately cannot be checked at all: 503, never a pass.
       expectError(await ask({ project: 'recsys', env: 'prd' }, t.adminKey.replace(/.$/, 'x')), 503, 'AUTH_UNAVAILABLE');
     } finally {
