@@ -158,7 +158,7 @@ describe('deploy gate', () => {
       const down = await ask({ project: 'recsys', env: 'prd' });
       expect(expectError(down, 503, 'GATE_UNAVAILABLE')).toMatchObject({ allowed: false, decision_id: null });
       // An env nobody configured must not become a metric label just because it could not be checked.
-      expectError(await ask({ project: 'recsys', env: 'made-up-env-42' }), 503, 'GATE_UNAVAILABLE');
+      expectError(await ask({ project: 'churn', env: 'made-up-env-42' }), 503, 'GATE_UNAVAILABLE'); // churn: not in the 1 s project cache
       const metrics = (await t.request('GET', '/metrics', { key: null })).text;
       expect(metrics).not.toContain('made-up-env-42');
       expect(metrics).toContain('modelgate_deploy_gate_decisions_total{env="unknown",outcome="unavailable"}');
