@@ -3,6 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { GroupCommit } from '../common/group-commit';
+import { Transactions, Tx, entityManagerOf } from '../database/transactions';
+import { LifecyclePublisher } from '../notifications/lifecycle-publisher';
 import { DecisionCursor, DecisionFilter, DeployDecisionRecord, DeployDecisionStore, NewDeployDecision } from './deploy-decision.store';
 
 interface Row {
@@ -41,7 +43,11 @@ const toRecord = (r: Row): DeployDecisionRecord => ({
 
 @Injectable()
 export class TypeOrmDeployDecisionStore extends DeployDecisionStore {
-  constructor(@InjectDataSource() private readonly db: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly transactions: Transactions,
+    private readonly lifecycle: LifecyclePublisher,
+  ) {
     super();
   }
 
@@ -52,13 +58,25 @@ export class TypeOrmDeployDecisionStore extends DeployDecisionStore {
     return this.writer.submit(d);
   }
 
+  /** With EVENT_BUS_NAME set, the batch and its `Deploy Gate Decision` bus events commit together. */
   private async insertMany(batch: NewDeployDecision[]): Promise<DeployDecisionRecord[]> {
+    if (!this.lifecycle.enabled) return this.insertRows(batch);
+    const records = await this.transactions.run(async (tx) => {
+      const inserted = await this.insertRows(batch, tx);
+      await this.lifecycle.deployDecisions(tx, inserted);
+      return inserted;
+    });
+    this.lifecycle.wake();
+    return records;
+  }
+
+  private async insertRows(batch: NewDeployDecision[], tx?: Tx): Promise<DeployDecisionRecord[]> {
     const params: unknown[] = [];
     const values = batch.map((d) => {
       const row = [randomUUID(), d.project, d.env, d.model, d.version, d.stage, d.runId, d.source, d.outcome, JSON.stringify(d.reasons), d.caller, d.commit, d.pipelineUrl];
       return `(${row.map((v) => `$${params.push(v)}`).join(', ')})`;
     });
-    const rows: Row[] = await this.db.query(
+    const rows: Row[] = await entityManagerOf(tx, this.db.manager).query(
       `INSERT INTO deploy_decisions (id, project, env, model, version, stage, run_id, source, outcome, reasons, caller, commit, pipeline_url)
        VALUES ${values.join(', ')} RETURNING *`,
       params,

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MlflowModule } from '../mlflow/mlflow.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { DeployDecisionStore } from './deploy-decision.store';
 import { TypeOrmDeployDecisionStore } from './deploy-decision.store.typeorm';
@@ -8,7 +9,7 @@ import { DeployGateService } from './deploy-gate.service';
 import { GateRegistryReader } from './gate-registry-reader';
 
 @Module({
-  imports: [MlflowModule, ProjectsModule],
+  imports: [MlflowModule, ProjectsModule, NotificationsModule],
   controllers: [DeployGateController],
   providers: [DeployGateService, GateRegistryReader, { provide: DeployDecisionStore, useClass: TypeOrmDeployDecisionStore }],
 })

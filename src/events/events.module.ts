@@ -10,12 +10,30 @@ import { PipelineEventsService } from './pipeline-events.service';
 import { PipelineRunsController } from './pipeline-runs.controller';
 import { PipelineRunsService } from './pipeline-runs.service';
 import { ProjectLookup } from './project-lookup';
+import { FailedStepFinder } from './sfn/failed-step-finder';
+import { SFN_CLIENT_PROVIDER } from './sfn/sfn-client.factory';
+import { SfnReconciler } from './sfn/sfn-reconciler';
+import { SfnMetrics } from './sfn/sfn.metrics';
+import { StateMachineCheckStore } from './sfn/state-machine-check.store';
+import { TypeOrmStateMachineCheckStore } from './sfn/state-machine-check.store.typeorm';
+import { StepFunctionsReader } from './sfn/step-functions.reader';
 
-/** Step Functions execution events from EventBridge, and the pipeline runs they tell of. */
+/** Step Functions execution events from EventBridge, their enrichment and reconciliation, and the pipeline runs they tell of. */
 @Module({
   imports: [TypeOrmModule.forFeature([PipelineEventEntity]), NotificationsModule, ProjectsModule],
   controllers: [EventsController, PipelineRunsController],
-  providers: [{ provide: PipelineEventStore, useClass: TypeOrmPipelineEventStore }, PipelineEventsService, PipelineRunsService, ProjectLookup],
+  providers: [
+    { provide: PipelineEventStore, useClass: TypeOrmPipelineEventStore },
+    PipelineEventsService,
+    PipelineRunsService,
+    ProjectLookup,
+    SFN_CLIENT_PROVIDER,
+    SfnMetrics,
+    StepFunctionsReader,
+    FailedStepFinder,
+    { provide: StateMachineCheckStore, useClass: TypeOrmStateMachineCheckStore },
+    SfnReconciler,
+  ],
   exports: [PipelineEventsService],
 })
 export class EventsModule {}

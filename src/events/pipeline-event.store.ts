@@ -68,4 +68,6 @@ export abstract class PipelineEventStore {
   abstract listRuns(filter: PipelineRunFilter): Promise<PipelineRun[]>;
   abstract findRun(executionArn: string): Promise<PipelineRun | undefined>;
   abstract eventsOf(executionArn: string): Promise<PipelineEventRecord[]>;
+  /** The (execution, status, redrive count) already stored for these executions, as `arn|status|redrive` keys. */
+  abstract seenStatuses(executionArns: string[]): Promise<Set<string>>;
 }

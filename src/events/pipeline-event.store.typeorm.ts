@@ -12,6 +12,7 @@ import {
   PipelineRunFilter,
 } from './pipeline-event.store';
 import { TERMINAL_STATUSES } from './pipeline-notice';
+import { statusKey } from './sfn/reconcile-window';
 
 const TERMINAL_SQL = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
 
@@ -147,5 +148,14 @@ export class TypeOrmPipelineEventStore extends PipelineEventStore {
       eventTime: r.event_time,
       receivedAt: r.received_at,
     }));
+  }
+
+  async seenStatuses(executionArns: string[]): Promise<Set<string>> {
+    if (executionArns.length === 0) return new Set();
+    const rows: { execution_arn: string; status: string; redrive_count: number }[] = await this.repo.manager.query(
+      'SELECT execution_arn, status, redrive_count FROM pipeline_events WHERE execution_arn = ANY($1::text[]) AND NOT ignored',
+      [executionArns],
+    );
+    return new Set(rows.map((r) => statusKey(r.execution_arn, r.status, r.redrive_count)));
   }
 }

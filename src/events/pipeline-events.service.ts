@@ -1,13 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Transactions } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
+import type { PipelineRunNotice } from '../notifications/notification.types';
 import { Outbox } from '../notifications/outbox';
+import { isFailure } from '../notifications/templates/pipeline-facts';
+import type { ResolvedProject } from '../projects/project.types';
 import { pipelineRunOutboxItems } from '../notifications/recipient';
 import { ExecutionStatusChange, ParsedEvent, parseEventBridgeEvent, withoutNul } from './eventbridge-event.schema';
 import { EventsError, EventsErrorCode } from './events.errors';
 import { EventOrigin, NewPipelineEvent, PipelineEventStore } from './pipeline-event.store';
 import { TERMINAL_STATUSES, noticeOf, recipientsFor } from './pipeline-notice';
 import { ProjectLookup } from './project-lookup';
+import { FailedStepFinder } from './sfn/failed-step-finder';
 
 /** What became of an event: stored or a duplicate; a status change or ignored. */
 export interface IngestResult {
@@ -31,6 +35,7 @@ export class PipelineEventsService {
     private readonly outbox: Outbox,
     private readonly projects: ProjectLookup,
     private readonly metrics: Metrics,
+    private readonly failedSteps: FailedStepFinder,
   ) {}
 
   async ingest(body: unknown, origin: EventOrigin = 'eventbridge'): Promise<IngestResult> {
@@ -62,7 +67,8 @@ export class PipelineEventsService {
 
   private async ingestStatusChange(change: ExecutionStatusChange, origin: EventOrigin, rawJson: string): Promise<IngestResult> {
     const project = await this.projects.byStateMachine(change.stateMachineArn);
-    const items = project ? pipelineRunOutboxItems(noticeOf(change, project), recipientsFor(change.status, project.notifications)) : [];
+    const recipients = project ? recipientsFor(change.status, project.notifications) : [];
+    const items = project && recipients.length > 0 ? pipelineRunOutboxItems(await this.noticeFor(change, project), recipients) : [];
     const row: NewPipelineEvent = {
       eventId: change.eventId,
       source: change.source,
@@ -106,6 +112,14 @@ export class PipelineEventsService {
       stored ? 'pipeline event stored' : 'pipeline event was a duplicate',
     );
     return { accepted: true, duplicate: !stored, ignored: false };
+  }
+
+  /** The notice; for a failure, with the failing step when Step Functions names it in time (before any transaction). */
+  private async noticeFor(change: ExecutionStatusChange, project: ResolvedProject): Promise<PipelineRunNotice> {
+    const notice = noticeOf(change, project);
+    if (!isFailure(change.status)) return notice;
+    const failedState = await this.failedSteps.find(change.executionArn);
+    return failedState ? { ...notice, failed_state: failedState } : notice;
   }
 }
 

@@ -28,8 +28,32 @@ export interface PipelineRunNotice {
   failed_state?: { name: string; error: string | null; cause: string | null };
 }
 
+/** One checked policy rule, as an approver notice lists it. */
+export interface ApprovalRule {
+  rule: string;
+  passed: boolean;
+  message: string;
+}
+
+/** A promotion waiting for approvers, as the notice to them tells it. */
+export interface ApprovalNotice {
+  promotion_id: string;
+  project: string | null;
+  model: string;
+  version: string;
+  from_stage: string;
+  to_stage: string;
+  requested_by: string;
+  reason: string;
+  approvals_required: number;
+  approvals_given: number;
+  /** ISO 8601; the promotion expires unapproved then. */
+  expires_at: string | null;
+  verdict: { allowed: boolean; rules: ApprovalRule[]; note?: string };
+}
+
 /** What a notification says; the recipient column says to whom. */
-export type NotificationMessage = { type: 'pipeline_run'; notice: PipelineRunNotice };
+export type NotificationMessage = { type: 'pipeline_run'; notice: PipelineRunNotice } | { type: 'approval_needed'; notice: ApprovalNotice };
 
 /** A row to add to the outbox, in the transaction of the fact that caused it. */
 export interface NewOutboxItem {

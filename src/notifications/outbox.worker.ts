@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { Transactions } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
 import { decideDelivery } from './delivery-policy';
+import { LifecyclePublisher } from './lifecycle-publisher';
 import type { OutboxItem } from './notification.types';
 import { OutboxDispatcher } from './outbox.dispatcher';
 import { OutboxSignal } from './outbox.signal';
@@ -37,6 +38,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly dispatcher: OutboxDispatcher,
     private readonly signal: OutboxSignal,
     private readonly metrics: Metrics,
+    private readonly lifecycle: LifecyclePublisher,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -62,6 +64,8 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
       if (items.length === 0) return 0;
       const outcomes = await this.dispatcher.deliver(items);
       const records = items.map((item, i) => this.record(item, outcomes[i]));
+      const dead = records.flatMap((r, i) => (r.status === 'dead' ? [{ item: items[i], attempts: items[i].attempts + 1, error: r.error }] : []));
+      if (dead.length && (await this.lifecycle.notificationsFailed(tx, dead)) > 0) this.signal.notify();
       await this.store.recordAttempts(tx, records);
       return items.length;
     });

@@ -1,5 +1,6 @@
 import { makeNotice } from '../../test/fixtures/events/factories';
-import { parseRecipient, pipelineRunOutboxItems } from './recipient';
+import { approvalNoticeOf } from './approval-notices';
+import { approvalOutboxItems, parseRecipient, pipelineRunOutboxItems } from './recipient';
 
 describe('recipients', () => {
   it('tells e-mail addresses from Slack channels', () => {
@@ -25,5 +26,30 @@ describe('recipients', () => {
     const first = pipelineRunOutboxItems(makeNotice(), ['a@b.co'])[0].dedupeKey;
     const again = pipelineRunOutboxItems(makeNotice({ redrive_count: 1 }), ['a@b.co'])[0].dedupeKey;
     expect(again).not.toBe(first);
+  });
+
+  it('makes one approver notice per distinct recipient and promotion', () => {
+    const notice = approvalNoticeOf({
+      id: 'p-1',
+      kind: 'promotion',
+      model: 'm',
+      version: '3',
+      project: 'churn',
+      fromStage: 'Staging',
+      toStage: 'Production',
+      requestedBy: 'alice',
+      reason: 'ok',
+      approvalsRequired: 2,
+      expiresAt: new Date('2026-11-26T00:00:00Z'),
+      archivedVersions: [],
+      verdict: { allowed: true, rules: [{ rule: 'metric:auc', passed: true, message: 'auc fine', observed: 0.9, required: '>= 0.8' } as never] },
+    });
+    const items = approvalOutboxItems(notice, ['Ops@Rentcars.com', 'ops@rentcars.com', 'slack:ml-approvals', 'junk']);
+    expect(items.map((i) => [i.kind, i.recipient, i.dedupeKey])).toEqual([
+      ['email', 'Ops@Rentcars.com', 'approval_needed|p-1|ops@rentcars.com'],
+      ['slack', 'slack:ml-approvals', 'approval_needed|p-1|slack:ml-approvals'],
+    ]);
+    expect(notice).toMatchObject({ approvals_required: 2, approvals_given: 0, expires_at: '2026-11-26T00:00:00.000Z', verdict: { rules: [{ rule: 'metric:auc', passed: true, message: 'auc fine' }] } });
+    expect(Object.keys(notice.verdict.rules[0])).toEqual(['rule', 'passed', 'message']);
   });
 });

@@ -1,4 +1,4 @@
-import type { NewOutboxItem, PipelineRunNotice } from './notification.types';
+import type { ApprovalNotice, NewOutboxItem, PipelineRunNotice } from './notification.types';
 
 /** A recipient as a project config writes it: an e-mail address or `slack:NAME`. */
 export type ParsedRecipient = { kind: 'email'; address: string } | { kind: 'slack'; channel: string };
@@ -41,6 +41,21 @@ export function pipelineRunOutboxItems(notice: PipelineRunNotice, recipients: re
       executionArn: notice.execution_arn,
       payload: { type: 'pipeline_run', notice },
     });
+  }
+  return [...items.values()];
+}
+
+/** One outbox row per distinct approver recipient; the dedupe key (promotion, recipient) notifies each once. */
+export function approvalOutboxItems(notice: ApprovalNotice, recipients: readonly string[]): NewOutboxItem[] {
+  const items = new Map<string, NewOutboxItem>();
+  for (const raw of recipients) {
+    const parsed = parseRecipient(raw);
+    if (!parsed) continue;
+    const label = recipientLabel(parsed);
+    const dedupeKey = ['approval_needed', notice.promotion_id, label.toLowerCase()].join('|');
+    if (!items.has(dedupeKey)) {
+      items.set(dedupeKey, { kind: parsed.kind, dedupeKey, recipient: label, project: notice.project, executionArn: null, payload: { type: 'approval_needed', notice } });
+    }
   }
   return [...items.values()];
 }

@@ -6,6 +6,7 @@ import { DomainEvents } from '../common/domain-events';
 import { LockedSession, Tx } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
 import { MlflowClient } from '../mlflow/mlflow.client';
+import { LifecyclePublisher } from '../notifications/lifecycle-publisher';
 import { evaluatePolicy } from '../policies/policy-evaluator';
 import { ProjectDirectory } from '../projects/project.types';
 import type { Promotion } from './promotion';
@@ -36,6 +37,7 @@ export class ApprovalsService {
     private readonly mlflow: MlflowClient,
     private readonly events: DomainEvents,
     private readonly metrics: Metrics,
+    private readonly lifecycle: LifecyclePublisher,
   ) {}
 
   /** Records the vote; at N distinct approvals, re-checks the rules and the stage, then applies. */
@@ -66,9 +68,12 @@ export class ApprovalsService {
         const p = await this.pendingForUpdate(id, actor, tx);
         await this.vote(p, actor, 'reject', comment, tx);
         const updated = await this.store.setStatus(id, { status: 'rejected' }, tx);
-        await this.audit.append(this.entry(p, actor.name, AuditAction.PROMOTION_REJECTED, { comment, archived_candidate: archived }), tx);
+        const event = await this.audit.append(this.entry(p, actor.name, AuditAction.PROMOTION_REJECTED, { comment, archived_candidate: archived }), tx);
+        // After the append (the event carries its seq): one insert that waits on no other connection.
+        await this.lifecycle.rejected(tx, updated, event, { comment, archived });
         return updated;
       });
+      this.lifecycle.wake();
       if (archived) this.events.emit('model.stage_changed', { model });
       this.metrics.promotions.inc({ stage: pending.toStage, outcome: 'rejected' });
       return rejected;

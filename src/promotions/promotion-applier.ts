@@ -6,6 +6,7 @@ import { LockedSession, Tx } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
 import { MlflowClient } from '../mlflow/mlflow.client';
 import { MlflowErrorCode, isMlflowError } from '../mlflow/mlflow.errors';
+import { LifecyclePublisher } from '../notifications/lifecycle-publisher';
 import { ProjectDirectory } from '../projects/project.types';
 import { AliasMirror } from './alias-mirror';
 import type { Promotion } from './promotion';
@@ -28,6 +29,7 @@ export class PromotionApplier {
     private readonly metrics: Metrics,
     private readonly projects: ProjectDirectory,
     private readonly aliases: AliasMirror,
+    private readonly lifecycle: LifecyclePublisher,
   ) {}
 
   /** `promotion` must already be committed as `applying`, with the Production versions it replaces. */
@@ -48,9 +50,12 @@ export class PromotionApplier {
   async complete(session: LockedSession, promotion: Promotion): Promise<Promotion> {
     const done = await session.run(async (tx) => {
       const updated = await this.store.setStatus(promotion.id, { status: 'completed', completed: true }, tx);
-      await this.appendOutcome(updated, tx, AuditAction.PROMOTION_COMPLETED, { archived_versions: updated.archivedVersions });
+      const completed = await this.appendOutcome(updated, tx, AuditAction.PROMOTION_COMPLETED, { archived_versions: updated.archivedVersions });
+      // After the append (the event carries its seq): one insert that waits on no other connection.
+      await this.lifecycle.stageChanged(tx, updated, completed);
       return updated;
     });
+    this.lifecycle.wake();
     this.events.emit('model.stage_changed', { model: promotion.model });
     const project = promotion.project ? await this.projects.findByName(promotion.project) : undefined;
     if (project?.modelAliases) await this.aliases.syncQuietly(promotion.model);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { MlflowModule } from '../mlflow/mlflow.module';
+import { NotificationsModule } from '../notifications/notifications.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { AliasMirror } from './alias-mirror';
 import { ApprovalsService } from './approvals.service';
@@ -15,7 +16,7 @@ import { PromotionsService } from './promotions.service';
 
 /** Promote, approve, reject, cancel, roll back: policy-gated, serialised per model, audited, crash-safe. */
 @Module({
-  imports: [MlflowModule, ProjectsModule, AuditModule],
+  imports: [MlflowModule, ProjectsModule, AuditModule, NotificationsModule],
   controllers: [PromotionsController],
   providers: [
     PromotionsService,

@@ -5,6 +5,8 @@ import { Page, decodePageToken, encodePageToken } from '../common/http/paginatio
 import { Transactions } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
 import { MlflowClient } from '../mlflow/mlflow.client';
+import { ApprovalNotices } from '../notifications/approval-notices';
+import { LifecyclePublisher } from '../notifications/lifecycle-publisher';
 import type { Stage } from '../mlflow/stage';
 import { evaluatePolicy } from '../policies/policy-evaluator';
 import type { PolicyVerdict } from '../policies/policy-verdict';
@@ -45,6 +47,8 @@ export class PromotionsService {
     private readonly audit: AuditLog,
     private readonly mlflow: MlflowClient,
     private readonly metrics: Metrics,
+    private readonly approvalNotices: ApprovalNotices,
+    private readonly lifecycle: LifecyclePublisher,
   ) {}
 
   async promote(cmd: PromoteCommand): Promise<PromoteResult> {
@@ -93,9 +97,13 @@ export class PromotionsService {
         const pending = await session.run(async (tx) => {
           const p = await this.store.insert({ ...base, status: 'pending_approval', expiresAt: new Date(Date.now() + ttlHours * 3600_000) }, tx);
           if (!p) return undefined;
-          await this.audit.append(this.auditEntry(p, AuditAction.PROMOTION_REQUESTED, { approvals_required: p.approvalsRequired }), tx);
+          await this.approvalNotices.enqueue(tx, p, project?.notifications.onApprovalNeeded ?? []);
+          const requested = await this.audit.append(this.auditEntry(p, AuditAction.PROMOTION_REQUESTED, { approvals_required: p.approvalsRequired }), tx);
+          // After the append (the event carries its seq): one insert that waits on no other connection.
+          await this.lifecycle.pendingApproval(tx, p, requested);
           return p;
         });
+        this.approvalNotices.wake();
         if (!pending) {
           const existing = await this.store.findPending(cmd.model, cmd.version, cmd.stage);
           throw new PromotionError(PromotionErrorCode.ALREADY_PENDING, `Version ${cmd.version} of ${cmd.model} already awaits approval for ${cmd.stage}`, {

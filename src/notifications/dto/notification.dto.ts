@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination';
 import { OUTBOX_KINDS, OUTBOX_STATUSES, OutboxItem, OutboxKind, OutboxStatus } from '../notification.types';
+import { isBusEventPayload } from '../lifecycle-events';
 import { isNotificationMessage, subjectOf } from '../templates/messages';
 
 export class NotificationQueryDto extends PageQueryDto {
@@ -26,7 +27,7 @@ export class NotificationView {
   @ApiPropertyOptional({ nullable: true, type: String, description: 'When the next attempt is due (pending only)' })
   next_attempt_at!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) last_error!: string | null;
-  @ApiPropertyOptional({ nullable: true, type: String, example: '[recsys] pipeline FAILED — sched-recsys-20261123T030000' })
+  @ApiPropertyOptional({ nullable: true, type: String, example: '[recsys] pipeline FAILED — sched-recsys-20261123T030000', description: 'The e-mail subject; for a bus event, its detail-type' })
   subject!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) project!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) execution_arn!: string | null;
@@ -38,6 +39,8 @@ export class NotificationView {
 
   static of(item: OutboxItem): NotificationView {
     const message = isNotificationMessage(item.payload) ? item.payload : undefined;
+    const pipeline = message?.type === 'pipeline_run' ? message.notice : undefined;
+    const busEvent = isBusEventPayload(item.payload) ? item.payload : undefined;
     return {
       id: item.id,
       kind: item.kind,
@@ -46,11 +49,11 @@ export class NotificationView {
       attempts: item.attempts,
       next_attempt_at: item.status === 'pending' ? item.nextAttemptAt.toISOString() : null,
       last_error: item.lastError,
-      subject: message ? subjectOf(message) : null,
+      subject: message ? subjectOf(message) : (busEvent?.detail_type ?? null),
       project: item.project,
       execution_arn: item.executionArn,
-      pipeline_status: message?.notice.status ?? null,
-      redrive_count: message?.notice.redrive_count ?? null,
+      pipeline_status: pipeline?.status ?? null,
+      redrive_count: pipeline?.redrive_count ?? null,
       created_at: item.createdAt.toISOString(),
       updated_at: item.updatedAt.toISOString(),
       delivered_at: item.deliveredAt?.toISOString() ?? null,

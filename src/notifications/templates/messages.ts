@@ -1,4 +1,5 @@
 import type { NotificationMessage } from '../notification.types';
+import { approvalSubject, renderApprovalEmail, renderApprovalSlack } from './approval-notice';
 import { RenderedEmail, renderPipelineEmail } from './pipeline-email';
 import { pipelineFacts } from './pipeline-facts';
 import { SlackMessage, renderPipelineSlack } from './pipeline-slack';
@@ -8,6 +9,8 @@ export function renderEmail(message: NotificationMessage): RenderedEmail {
   switch (message.type) {
     case 'pipeline_run':
       return renderPipelineEmail(message.notice);
+    case 'approval_needed':
+      return renderApprovalEmail(message.notice);
   }
 }
 
@@ -16,6 +19,8 @@ export function renderSlack(message: NotificationMessage): SlackMessage {
   switch (message.type) {
     case 'pipeline_run':
       return renderPipelineSlack(message.notice);
+    case 'approval_needed':
+      return renderApprovalSlack(message.notice);
   }
 }
 
@@ -24,11 +29,15 @@ export function subjectOf(message: NotificationMessage): string {
   switch (message.type) {
     case 'pipeline_run':
       return pipelineFacts(message.notice).subject;
+    case 'approval_needed':
+      return approvalSubject(message.notice);
   }
 }
+
+const MESSAGE_TYPES: readonly string[] = ['pipeline_run', 'approval_needed'] satisfies NotificationMessage['type'][];
 
 /** True when a stored payload is a message these templates know (rows are JSON from the database). */
 export function isNotificationMessage(payload: unknown): payload is NotificationMessage {
   const p = payload as { type?: unknown; notice?: unknown } | null;
-  return p !== null && typeof p === 'object' && p.type === 'pipeline_run' && typeof p.notice === 'object' && p.notice !== null;
+  return p !== null && typeof p === 'object' && MESSAGE_TYPES.includes(p.type as string) && typeof p.notice === 'object' && p.notice !== null;
 }

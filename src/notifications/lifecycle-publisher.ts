@@ -1,0 +1,140 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import type { Tx } from '../database/transactions';
+import {
+  AuditRef,
+  DeployDecisionFacts,
+  LifecycleEventMap,
+  LifecycleEventType,
+  PromotionFacts,
+  busOutboxItem,
+  deployDecisionDetail,
+  promotionDetail,
+  stageChangedDetails,
+} from './lifecycle-events';
+import type { NewOutboxItem, OutboxItem } from './notification.types';
+import { Outbox } from './outbox';
+import { isNotificationMessage, subjectOf } from './templates/messages';
+
+/**
+ * Puts modelgate's lifecycle events in the outbox, in the caller's transaction, so an event is
+ * published if and only if its fact commits. Does nothing at all when EVENT_BUS_NAME is unset.
+ * The dedupe key is the audit sequence number (or the decision id): one event per fact.
+ */
+@Injectable()
+export class LifecyclePublisher {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly outbox: Outbox,
+  ) {}
+
+  get enabled(): boolean {
+    return this.config.eventBusName !== undefined;
+  }
+
+  /** The rows for these events; empty when no bus is configured. */
+  items<K extends LifecycleEventType>(
+    detailType: K,
+    details: LifecycleEventMap[K][],
+    opts: { dedupeKey: (detail: LifecycleEventMap[K]) => string; time: Date; project: string | null; executionArn?: string | null },
+  ): NewOutboxItem[] {
+    const bus = this.config.eventBusName;
+    if (!bus) return [];
+    return details.map((detail) => busOutboxItem(bus, detailType, detail, { ...opts, dedupeKey: opts.dedupeKey(detail) }));
+  }
+
+  async publish<K extends LifecycleEventType>(
+    tx: Tx,
+    detailType: K,
+    detail: LifecycleEventMap[K],
+    opts: { dedupeKey: string; time?: Date; project: string | null },
+  ): Promise<number> {
+    const items = this.items(detailType, [detail], { ...opts, dedupeKey: () => opts.dedupeKey, time: opts.time ?? new Date() });
+    return items.length ? this.outbox.add(tx, items) : 0;
+  }
+
+  /** A promotion (or rollback) completed: the version moved, and the Production versions it archived. */
+  async stageChanged(tx: Tx, p: PromotionFacts, audit: AuditRef): Promise<number> {
+    const items = this.items('Model Version Stage Changed', stageChangedDetails(p, audit), {
+      dedupeKey: (d) => `${audit.seq}|stage_changed|${d.version}`,
+      time: new Date(audit.at),
+      project: p.project,
+    });
+    return items.length ? this.outbox.add(tx, items) : 0;
+  }
+
+  async pendingApproval(tx: Tx, p: PromotionFacts, audit: AuditRef): Promise<number> {
+    const detail = { ...promotionDetail(p, audit), reason: p.reason, approvals_required: p.approvalsRequired, expires_at: p.expiresAt?.toISOString() ?? null };
+    return this.publish(tx, 'Promotion Pending Approval', detail, { dedupeKey: `${audit.seq}|pending_approval`, time: new Date(audit.at), project: p.project });
+  }
+
+  /** A rejection; an archived Staging→Production candidate also changed stage. */
+  async rejected(tx: Tx, p: PromotionFacts, audit: AuditRef, decision: { comment: string | null; archived: boolean }): Promise<number> {
+    const base = promotionDetail(p, audit);
+    const time = new Date(audit.at);
+    let added = await this.publish(
+      tx,
+      'Promotion Rejected',
+      { ...base, requested_by: p.requestedBy, comment: decision.comment, archived_candidate: decision.archived },
+      { dedupeKey: `${audit.seq}|rejected`, time, project: p.project },
+    );
+    if (decision.archived) {
+      const archived = { ...base, to_stage: 'Archived', cause: 'rejection' as const, reason: decision.comment ?? p.reason };
+      added += await this.publish(tx, 'Model Version Stage Changed', archived, { dedupeKey: `${audit.seq}|stage_changed|${p.version}`, time, project: p.project });
+    }
+    return added;
+  }
+
+  /** Deploy gate decisions, written in the transaction of their (batched) INSERT. */
+  async deployDecisions(tx: Tx, decisions: DeployDecisionFacts[], time = new Date()): Promise<number> {
+    const bus = this.config.eventBusName;
+    if (!bus || decisions.length === 0) return 0;
+    const items = decisions.map((d) =>
+      busOutboxItem(bus, 'Deploy Gate Decision', deployDecisionDetail(d), { dedupeKey: `deploy_decision|${d.id}`, time, project: d.project }),
+    );
+    return this.outbox.add(tx, items);
+  }
+
+  /** Notifications that just went dead (never bus rows: a failed bus event is not announced on the bus). */
+  async notificationsFailed(tx: Tx, dead: { item: OutboxItem; attempts: number; error: string | null }[]): Promise<number> {
+    const bus = this.config.eventBusName;
+    if (!bus) return 0;
+    const items = dead
+      .filter(({ item }) => item.kind !== 'bus')
+      .map(({ item, attempts, error }) =>
+        busOutboxItem(bus, 'Notification Failed', failureDetail(item, attempts, error), {
+          // The row and this event commit together, once per death (a revived row may die again).
+          dedupeKey: `notification_failed|${item.id}|${randomUUID()}`,
+          time: new Date(),
+          project: item.project,
+          executionArn: item.executionArn,
+        }),
+      );
+    return items.length ? this.outbox.add(tx, items) : 0;
+  }
+
+  /** Call after the commit that added events. */
+  wake(): void {
+    if (this.enabled) this.outbox.wake();
+  }
+}
+
+function failureDetail(item: OutboxItem, attempts: number, error: string | null): LifecycleEventMap['Notification Failed'] {
+  const message = isNotificationMessage(item.payload) ? item.payload : undefined;
+  const approval = message?.type === 'approval_needed' ? message.notice : undefined;
+  return {
+    notification_id: item.id,
+    channel: item.kind,
+    recipient: item.recipient,
+    subject: message ? subjectOf(message) : null,
+    project: item.project,
+    execution_arn: item.executionArn,
+    model: approval?.model ?? null,
+    version: approval?.version ?? null,
+    promotion_id: approval?.promotion_id ?? null,
+    attempts,
+    error,
+  };
+}
