@@ -8,10 +8,9 @@ import { Metrics } from '../metrics/metrics';
 import { MlflowClient } from '../mlflow/mlflow.client';
 import { LifecyclePublisher } from '../notifications/lifecycle-publisher';
 import { evaluatePolicy } from '../policies/policy-evaluator';
-import { ProjectDirectory } from '../projects/project.types';
 import type { Promotion } from './promotion';
 import { PromotionApplier } from './promotion-applier';
-import { PromotionFactsReader } from './promotion-facts';
+import { PolicyContext, PromotionFactsReader } from './promotion-facts';
 import { PromotionLock } from './promotion-lock';
 import { PromotionStore } from './promotion.store';
 import { PromotionError, PromotionErrorCode, promotionNotFound } from './promotions.errors';
@@ -32,7 +31,6 @@ export class ApprovalsService {
     private readonly lock: PromotionLock,
     private readonly facts: PromotionFactsReader,
     private readonly applier: PromotionApplier,
-    private readonly projects: ProjectDirectory,
     private readonly audit: AuditLog,
     private readonly mlflow: MlflowClient,
     private readonly events: DomainEvents,
@@ -42,8 +40,9 @@ export class ApprovalsService {
 
   /** Records the vote; at N distinct approvals, re-checks the rules and the stage, then applies. */
   async approve(id: string, actor: Actor, comment: string | null): Promise<Promotion> {
-    const model = await this.modelOf(id, actor);
-    return this.lock.hold(model, async (session) => {
+    const requested = await this.requestedBySomeoneElse(id, actor);
+    const ctx = await this.facts.context(requested.model, requested.version, requested.toStage);
+    return this.lock.hold(requested.model, async (session) => {
       const voted = await session.run(async (tx) => {
         const p = await this.pendingForUpdate(id, actor, tx);
         await this.vote(p, actor, 'approve', comment, tx);
@@ -52,13 +51,13 @@ export class ApprovalsService {
       });
       const approvals = voted.approvals.filter((a) => a.decision === 'approve').length;
       if (approvals < voted.approvalsRequired) return voted;
-      return this.applyApproved(session, voted);
+      return this.applyApproved(session, voted, ctx);
     });
   }
 
   /** Ends the promotion `rejected`; a rejected Staging→Production candidate is archived unless `archive` is false. */
   async reject(id: string, actor: Actor, comment: string | null, archive: boolean): Promise<Promotion> {
-    const model = await this.modelOf(id, actor);
+    const { model } = await this.requestedBySomeoneElse(id, actor);
     return this.lock.hold(model, async (session) => {
       const pending = await session.run((tx) => this.pendingForUpdate(id, actor, tx));
       const archiveCandidate = archive && pending.fromStage === 'Staging' && pending.toStage === 'Production';
@@ -104,11 +103,9 @@ export class ApprovalsService {
     return expired;
   }
 
-  private async applyApproved(session: LockedSession, p: Promotion): Promise<Promotion> {
-    const project = await this.projects.findByModel(p.model);
-    const policy = project?.promotion[p.toStage];
-    const facts = await this.facts.gather(p.model, p.version, p.toStage, policy, project !== undefined);
-    const verdict = evaluatePolicy(p.toStage, policy, facts.policy);
+  private async applyApproved(session: LockedSession, p: Promotion, ctx: PolicyContext): Promise<Promotion> {
+    const facts = await this.facts.gather(p.model, p.version, p.toStage, ctx);
+    const verdict = evaluatePolicy(p.toStage, ctx.policy, facts.policy);
     const stale =
       facts.version.stage !== p.fromStage
         ? `version ${p.version} is now in ${facts.version.stage}, not ${p.fromStage} as when it was requested`
@@ -121,7 +118,7 @@ export class ApprovalsService {
     }
     const archivedVersions = p.toStage === 'Production' ? facts.production.filter((v) => v.version !== p.version).map((v) => v.version) : [];
     const applying = await session.run((tx) => this.store.setStatus(p.id, { status: 'applying', archivedVersions }, tx));
-    return this.applier.apply(session, applying);
+    return this.applier.apply(session, applying, ctx.project?.modelAliases ?? false);
   }
 
   private async close(session: LockedSession, id: string, status: 'cancelled' | 'expired', actor: string, action: AuditAction, now?: Date) {
@@ -139,11 +136,11 @@ export class ApprovalsService {
   }
 
   /** Reads the promotion before taking its model's lock; refuses a requester deciding on their own. */
-  private async modelOf(id: string, actor: Actor): Promise<string> {
+  private async requestedBySomeoneElse(id: string, actor: Actor): Promise<Promotion> {
     const p = await this.store.findById(id);
     if (!p) throw promotionNotFound(id);
     if (p.requestedBy === actor.name) throw new PromotionError(PromotionErrorCode.SELF_APPROVAL, 'The requester cannot decide on their own promotion');
-    return p.model;
+    return p;
   }
 
   private async pendingForUpdate(id: string, actor: Actor, tx: Tx): Promise<Promotion> {

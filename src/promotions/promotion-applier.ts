@@ -7,7 +7,6 @@ import { Metrics } from '../metrics/metrics';
 import { MlflowClient } from '../mlflow/mlflow.client';
 import { MlflowErrorCode, isMlflowError } from '../mlflow/mlflow.errors';
 import { LifecyclePublisher } from '../notifications/lifecycle-publisher';
-import { ProjectDirectory } from '../projects/project.types';
 import { AliasMirror } from './alias-mirror';
 import type { Promotion } from './promotion';
 import { PromotionStore } from './promotion.store';
@@ -27,13 +26,12 @@ export class PromotionApplier {
     private readonly audit: AuditLog,
     private readonly events: DomainEvents,
     private readonly metrics: Metrics,
-    private readonly projects: ProjectDirectory,
     private readonly aliases: AliasMirror,
     private readonly lifecycle: LifecyclePublisher,
   ) {}
 
   /** `promotion` must already be committed as `applying`, with the Production versions it replaces. */
-  async apply(session: LockedSession, promotion: Promotion): Promise<Promotion> {
+  async apply(session: LockedSession, promotion: Promotion, mirrorAliases: boolean): Promise<Promotion> {
     const { model, version, toStage } = promotion;
     try {
       await this.mlflow.transitionStage(model, version, toStage, toStage === 'Production');
@@ -44,10 +42,11 @@ export class PromotionApplier {
         throw err;
       }
     }
-    return this.complete(session, promotion);
+    return this.complete(session, promotion, mirrorAliases);
   }
 
-  async complete(session: LockedSession, promotion: Promotion): Promise<Promotion> {
+  /** `mirrorAliases`: the project asks for MLflow aliases (known before the lock was taken). */
+  async complete(session: LockedSession, promotion: Promotion, mirrorAliases: boolean): Promise<Promotion> {
     const done = await session.run(async (tx) => {
       const updated = await this.store.setStatus(promotion.id, { status: 'completed', completed: true }, tx);
       const completed = await this.appendOutcome(updated, tx, AuditAction.PROMOTION_COMPLETED, { archived_versions: updated.archivedVersions });
@@ -57,8 +56,7 @@ export class PromotionApplier {
     });
     this.lifecycle.wake();
     this.events.emit('model.stage_changed', { model: promotion.model });
-    const project = promotion.project ? await this.projects.findByName(promotion.project) : undefined;
-    if (project?.modelAliases) await this.aliases.syncQuietly(promotion.model);
+    if (mirrorAliases) await this.aliases.syncQuietly(promotion.model);
     this.metrics.promotions.inc({ stage: promotion.toStage, outcome: 'completed' });
     this.logger.log({ promotion_id: promotion.id, model: promotion.model, version: promotion.version, to: promotion.toStage }, 'promotion completed');
     return done;

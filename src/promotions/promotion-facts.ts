@@ -5,7 +5,19 @@ import { MlflowClient } from '../mlflow/mlflow.client';
 import type { ModelVersion, Run } from '../mlflow/mlflow.types';
 import type { Stage } from '../mlflow/stage';
 import type { PolicyFacts } from '../policies/policy-verdict';
-import type { StagePolicy } from '../projects/project.types';
+import { ProjectDirectory, ResolvedProject, StagePolicy } from '../projects/project.types';
+
+/**
+ * What a decision needs besides MLflow, read BEFORE the model's lock is taken: inside it, the
+ * session holds one connection, and waiting for a second pooled one could starve the pool when
+ * many models are promoted at once.
+ */
+export interface PolicyContext {
+  project?: ResolvedProject;
+  policy?: StagePolicy;
+  /** When modelgate last moved the version into Staging (audit log), for min_hours_in_staging. */
+  enteredStagingAt?: Date;
+}
 
 /** What a promotion decision is made from, read once (and under the model's lock when it acts). */
 export interface PromotionFacts {
@@ -23,14 +35,24 @@ export class PromotionFactsReader {
   constructor(
     private readonly mlflow: MlflowClient,
     private readonly audit: AuditReader,
+    private readonly projects: ProjectDirectory,
   ) {}
 
-  async gather(model: string, version: string, target: Stage, policy: StagePolicy | undefined, claimed: boolean): Promise<PromotionFacts> {
+  /** The project, its policy for `target`, and the audit facts: call before taking the model's lock. */
+  async context(model: string, version: string, target: Stage): Promise<PolicyContext> {
+    const project = await this.projects.findByModel(model);
+    const policy = project?.promotion[target];
+    const enteredStagingAt = policy?.minHoursInStaging !== undefined ? await this.enteredStaging(model, version) : undefined;
+    return { project, policy, enteredStagingAt };
+  }
+
+  /** MLflow's current facts (never a cache); under the lock when the caller acts on them. */
+  async gather(model: string, version: string, target: Stage, ctx: PolicyContext): Promise<PromotionFacts> {
+    const { policy } = ctx;
     const needsProduction = target === 'Production' || (policy?.noRegression.length ?? 0) > 0;
-    const [mv, production, entered] = await Promise.all([
+    const [mv, production] = await Promise.all([
       this.mlflow.getModelVersion(model, version),
       needsProduction ? this.mlflow.getLatestVersions(model, ['Production']) : Promise.resolve([]),
-      policy?.minHoursInStaging !== undefined ? this.enteredStaging(model, version) : Promise.resolve(undefined),
     ]);
     const current = production.find((p) => p.version !== version);
     const [run, productionRun] = await Promise.all([
@@ -42,10 +64,10 @@ export class PromotionFactsReader {
       production,
       policy: {
         candidate: { version, metrics: metricsOf(run), tags: { ...(run?.tags ?? {}), ...mv.tags } },
-        enteredStagingAt: entered ?? (mv.stage === 'Staging' ? mv.updatedAt : undefined),
+        enteredStagingAt: ctx.enteredStagingAt ?? (mv.stage === 'Staging' ? mv.updatedAt : undefined),
         production: current ? { version: current.version, metrics: metricsOf(productionRun) } : undefined,
         now: new Date(),
-        modelClaimed: claimed,
+        modelClaimed: ctx.project !== undefined,
       },
     };
   }

@@ -74,13 +74,14 @@ export class PromotionReconciler implements OnApplicationBootstrap, OnModuleDest
   /** Only when no one holds the model's lock: whoever holds it is still applying this promotion. */
   private async settle(p: Promotion): Promise<boolean> {
     try {
+      const mirrorAliases = (await this.projects.findByModel(p.model))?.modelAliases ?? false;
       return await this.lock.hold(
         p.model,
         async (session) => {
           const current = await session.run((tx) => this.store.findById(p.id, tx));
           if (current?.status !== 'applying') return false;
           const stage = (await this.mlflow.getModelVersion(p.model, p.version)).stage;
-          if (stage === p.toStage) await this.applier.complete(session, current);
+          if (stage === p.toStage) await this.applier.complete(session, current, mirrorAliases);
           else await this.applier.fail(session, current, `interrupted before MLflow applied it (reconciled: the version is in ${stage})`);
           this.logger.warn({ promotion_id: p.id, model: p.model, version: p.version, stage }, 'reconciled a promotion left applying');
           return true;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action';
 import { AuditLog } from '../audit/audit-log.service';
-import { Page, decodePageToken, encodePageToken } from '../common/http/pagination';
+import { Page, decodePageToken, keysetPage } from '../common/http/pagination';
 import { Transactions } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
 import { MlflowClient } from '../mlflow/mlflow.client';
@@ -52,10 +52,10 @@ export class PromotionsService {
   ) {}
 
   async promote(cmd: PromoteCommand): Promise<PromoteResult> {
-    const project = await this.projects.findByModel(cmd.model);
-    const policy = project?.promotion[cmd.stage];
+    const ctx = await this.facts.context(cmd.model, cmd.version, cmd.stage);
+    const { project, policy } = ctx;
     const decide = async () => {
-      const facts = await this.facts.gather(cmd.model, cmd.version, cmd.stage, policy, project !== undefined);
+      const facts = await this.facts.gather(cmd.model, cmd.version, cmd.stage, ctx);
       const transition = checkTransition(facts.version.stage, cmd.stage);
       if (!transition.ok) throw new PromotionError(PromotionErrorCode.INVALID_TRANSITION, transition.message, transition.details);
       return { facts, verdict: evaluatePolicy(cmd.stage, policy, facts.policy) };
@@ -115,7 +115,7 @@ export class PromotionsService {
       }
       const archivedVersions = cmd.stage === 'Production' ? facts.production.filter((p) => p.version !== cmd.version).map((p) => p.version) : [];
       const applying = await session.run(async (tx) => (await this.store.insert({ ...base, status: 'applying', expiresAt: null, archivedVersions }, tx))!);
-      return { dryRun: false, promotion: await this.applier.apply(session, applying) };
+      return { dryRun: false, promotion: await this.applier.apply(session, applying, project?.modelAliases ?? false) };
     });
   }
 
@@ -128,9 +128,7 @@ export class PromotionsService {
   async list(filter: PromotionFilter, limit: number, pageToken?: string): Promise<Page<Promotion>> {
     const after = decodePageToken(pageToken, (c): c is PromotionCursor & Record<string, unknown> => typeof c.createdAt === 'string' && typeof c.id === 'string');
     const rows = await this.store.list(filter, limit + 1, after);
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return rows.length > limit ? { items, next_page_token: encodePageToken({ createdAt: last.createdAt.toISOString(), id: last.id }) } : { items };
+    return keysetPage(rows, limit, (last) => ({ createdAt: last.createdAt.toISOString(), id: last.id }));
   }
 
   /**
@@ -168,7 +166,7 @@ export class PromotionsService {
           tx,
         ))!,
       );
-      return this.applier.apply(session, rollback);
+      return this.applier.apply(session, rollback, project?.modelAliases ?? false);
     });
   }
 

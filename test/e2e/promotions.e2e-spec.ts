@@ -173,4 +173,16 @@ describe('promotions: stage graph, policy gates, audit', () => {
     expect(stages.every((s) => s === 'Production' || s === 'Archived' || s === 'Staging')).toBe(true);
     expect((await t.request('GET', '/audit/verify')).body.valid).toBe(true);
   });
+
+  it('promotes more models at once than the pool has connections, without starving it', async () => {
+    const models = Array.from({ length: 12 }, (_, i) => `fleet-${i}`);
+    for (const m of models) {
+      mlflow.seed.modelVersion({ name: m, run: { metrics: { roc_auc: 0.9 } } });
+      await putProject(t, `p-${m}`, projectYaml(`p-${m}`, m, 'promotion:\n  Staging: { metrics: { roc_auc: ">= 0.8" } }'));
+    }
+    const started = Date.now();
+    const answers = await Promise.all(models.map((m) => promote(t, promoter, m, 1, 'Staging')));
+    expect(answers.map((a) => a.status)).toEqual(models.map(() => 200));
+    expect(Date.now() - started).toBeLessThan(4000); // a starved pool would wait out its 5 s connect timeout
+  });
 });
