@@ -136,8 +136,14 @@ describe("modelgate's own events on EventBridge", () => {
     }
 
     const sent = bus.batches.map((b) => b.map((e) => JSON.parse(e.Detail)).filter((d) => d.batch === 'partial').map((d) => d.n as number)).filter((b) => b.length);
-    expect(sent.slice(0, 2).map((b) => b.length).sort((a, b) => a - b)).toEqual([2, 10]);
-    expect(sent.slice(2).flat().sort((a, b) => a - b)).toEqual([3, 7]);
+    // Several claim loops may split the twelve differently; what must hold: no call over 10 entries,
+    // and only the refused entries (3 and 7) sent a second time.
+    expect(Math.max(...bus.batches.map((b) => b.length))).toBeLessThanOrEqual(10);
+    const timesSent = new Map<number, number>();
+    for (const n of sent.flat()) timesSent.set(n, (timesSent.get(n) ?? 0) + 1);
+    expect([...timesSent.entries()].sort((x, y) => x[0] - y[0])).toEqual(
+      Array.from({ length: 12 }, (_, n) => [n, n === 3 || n === 7 ? 2 : 1]),
+    );
     const accepted = bus.accepted.filter((e) => e.detail.batch === 'partial').map((e) => e.detail.n as number);
     expect(accepted.sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
 
