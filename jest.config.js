@@ -3,7 +3,12 @@ module.exports = {
   testEnvironment: 'node',
   rootDir: '.',
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
-  transform: { '^.+\\.(t|j)s$': ['@swc/jest'] },
+  // Transpile only (type-checking is `npm run typecheck`, run first by `npm test`). ts-jest rather than
+  // @swc/jest: swc's native binaries come as per-platform packages this registry serves only for Linux,
+  // which leaves the lockfile incomplete and `npm ci` refusing it.
+  transform: {
+    '^.+\\.(t|j)s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', diagnostics: false }],
+  },
   // content-disposition@3 (under @fastify/static) ships ESM only; Node loads it natively, jest needs it compiled.
   transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
