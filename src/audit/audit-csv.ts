@@ -1,4 +1,4 @@
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../common/canonical-json';
 import { AuditEvent } from './audit-entry';
 
 /** The export's columns; `details` is its RFC 8785 text, so an exported row can be re-hashed. */

@@ -1,6 +1,6 @@
 import { AuditAction } from './audit-action';
 import { chainedFieldsOf, storableDetails, storableText } from './audit-entry';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '../common/canonical-json';
 
 describe('storableText', () => {
   it('replaces NUL and lone surrogates with U+FFFD and leaves everything else alone', () => {

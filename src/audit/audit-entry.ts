@@ -1,6 +1,6 @@
 import type { Stage } from '../mlflow/stage';
 import { AuditAction } from './audit-action';
-import { JsonObject } from './canonical-json';
+import { JsonObject } from '../common/canonical-json';
 import { ChainedFields, ChainedRow } from './hash-chain';
 
 /** What a use case asks to record. */

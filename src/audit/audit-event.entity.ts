@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { JsonObject } from './canonical-json';
+import type { JsonObject } from '../common/canonical-json';
 
 /** A row of the append-only, hash-chained audit log (migration CreateAuditEvents). */
 @Entity('audit_events')

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { JsonObject, canonicalJson } from './canonical-json';
+import { JsonObject, canonicalJson } from '../common/canonical-json';
 
 /** prev_hash of the first event: 64 zeros. */
 export const GENESIS_HASH = '0'.repeat(64);

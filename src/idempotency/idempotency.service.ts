@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { createHash } from 'node:crypto';
-import { stableJson } from '../common/stable-json';
+import { canonicalJson } from '../common/canonical-json';
 import { IdempotencyError, IdempotencyErrorCode } from './idempotency.errors';
 import { IdempotencyStore } from './idempotency.store';
 
@@ -30,7 +30,7 @@ export class IdempotencyService {
 
   /** Either the caller goes ahead (and must later `complete` or `release`), or gets the first answer. */
   async claim(request: IdempotentRequest, waitMs = WAIT_FOR_FIRST_MS): Promise<Claim> {
-    const hash = createHash('sha256').update(`${request.route}\n${stableJson(request.body ?? null)}`).digest('hex');
+    const hash = createHash('sha256').update(`${request.route}\n${canonicalJson(request.body ?? null)}`).digest('hex');
     const { keyHolder, key, route } = request;
     const deadline = Date.now() + waitMs;
     for (let pause = 20; ; pause = Math.min(pause * 2, 250)) {
