@@ -18,15 +18,20 @@ class CountingDirectory extends ProjectDirectory {
 describe('ProjectLookup', () => {
   const arn = 'arn:aws:states:us-east-1:1:stateMachine:recsys-workflow';
 
+  afterEach(() => jest.useRealTimers());
+
   it('asks the directory once a second per state machine, remembering unknown ones too', async () => {
+    jest.useFakeTimers({ now: 0 });
     const directory = new CountingDirectory(undefined);
     const lookup = new ProjectLookup(directory);
-    await lookup.byStateMachine(arn, 0);
-    await lookup.byStateMachine(arn, 999);
+    await lookup.byStateMachine(arn);
+    jest.setSystemTime(1000);
+    await lookup.byStateMachine(arn);
     expect(directory.calls).toBe(1);
-    await lookup.byStateMachine(arn, 1000);
+    jest.setSystemTime(1001);
+    await lookup.byStateMachine(arn);
     expect(directory.calls).toBe(2);
-    await lookup.byStateMachine(`${arn}-2`, 1000);
+    await lookup.byStateMachine(`${arn}-2`);
     expect(directory.calls).toBe(3);
   });
 

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { ShortCache } from '../common/short-cache';
 import { ProjectDirectory, ResolvedProject } from '../projects/project.types';
 
 /** How long a state machine's project is remembered: a config change reaches recipients within this. */
 export const PROJECT_LOOKUP_TTL_MS = 1000;
-const MAX_ENTRIES = 1000;
 
 /**
  * The project of a state machine, remembered for a second: a burst of events for the same pipelines
@@ -11,16 +11,11 @@ const MAX_ENTRIES = 1000;
  */
 @Injectable()
 export class ProjectLookup {
-  private readonly cache = new Map<string, { project: ResolvedProject | undefined; until: number }>();
+  private readonly cache = new ShortCache<ResolvedProject | undefined>(PROJECT_LOOKUP_TTL_MS);
 
   constructor(private readonly projects: ProjectDirectory) {}
 
-  async byStateMachine(stateMachineArn: string, now = Date.now()): Promise<ResolvedProject | undefined> {
-    const hit = this.cache.get(stateMachineArn);
-    if (hit && hit.until > now) return hit.project;
-    const project = await this.projects.findByStateMachine(stateMachineArn);
-    if (this.cache.size >= MAX_ENTRIES) this.cache.clear();
-    this.cache.set(stateMachineArn, { project, until: now + PROJECT_LOOKUP_TTL_MS });
-    return project;
+  byStateMachine(stateMachineArn: string): Promise<ResolvedProject | undefined> {
+    return this.cache.get(stateMachineArn, () => this.projects.findByStateMachine(stateMachineArn));
   }
 }
