@@ -13,6 +13,14 @@ export const REDACTED_PATHS = [
   'password',
   'token',
   'webhook_url',
+  // An HTTP client's error carries its request: headers (bearer tokens), basic auth, the URL (webhooks).
+  'err.config.headers.Authorization',
+  'err.config.headers.authorization',
+  'err.config.auth',
+  'err.config.url',
+  'err.config.baseURL',
+  'err.request',
+  'err.response.config',
 ];
 
 /** The process' root logger; Nest's loggers and pino-http write through it. */
