@@ -3,35 +3,8 @@ import { AuditEntry } from '../../src/audit/audit-entry';
 import { AuditLog } from '../../src/audit/audit-log.service';
 import { Transactions } from '../../src/database/transactions';
 import { TestApp, expectError, startTestApp } from '../helpers/test-app';
+import { parseCsv } from '../helpers/csv';
 import { withDatabase } from '../helpers/test-database';
-
-/** Reads RFC 4180 text back into records, to check what the export wrote. */
-function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted && c === '"' && text[i + 1] === '"') {
-      field += '"';
-      i++;
-    } else if (c === '"') {
-      quoted = !quoted;
-    } else if (!quoted && c === ',') {
-      record.push(field);
-      field = '';
-    } else if (!quoted && c === '\r' && text[i + 1] === '\n') {
-      records.push([...record, field]);
-      record = [];
-      field = '';
-      i++;
-    } else {
-      field += c;
-    }
-  }
-  return records;
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
