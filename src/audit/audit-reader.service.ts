@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Page, decodePageToken, encodePageToken } from '../common/http/pagination';
+import { Page, decodePageToken, keysetPage } from '../common/http/pagination';
 import { AUDIT_CSV_HEADER, auditEventCsvRecord } from './audit-csv';
 import { AuditEvent } from './audit-entry';
 import { AuditFilter, AuditStore } from './audit.store';
@@ -25,9 +25,7 @@ export class AuditReader {
   async list(filter: AuditFilter, maxResults: number, pageToken?: string): Promise<Page<AuditEvent>> {
     const beforeSeq = decodePageToken(pageToken, isSeqCursor)?.before_seq;
     const rows = await this.store.newestFirst(filter, beforeSeq, maxResults + 1);
-    const items = rows.slice(0, maxResults);
-    if (rows.length <= maxResults) return { items };
-    return { items, next_page_token: encodePageToken({ before_seq: items[items.length - 1].seq }) };
+    return keysetPage(rows, maxResults, (last) => ({ before_seq: last.seq }));
   }
 
   /** The newest event matching `filter` (e.g. when a version last entered Staging). */

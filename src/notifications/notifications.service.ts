@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Page, encodePageToken } from '../common/http/pagination';
+import { Page, keysetPage } from '../common/http/pagination';
 import type { OutboxItem, OutboxKind, OutboxStatus } from './notification.types';
 import { NotificationsError, NotificationsErrorCode } from './notifications.errors';
 import { OutboxSignal } from './outbox.signal';
@@ -25,8 +25,7 @@ export class NotificationsService {
   /** Newest first; the page token carries the last seq seen. */
   async list(query: NotificationQuery): Promise<Page<OutboxItem>> {
     const rows = await this.store.list({ ...query, limit: query.limit + 1 });
-    const items = rows.slice(0, query.limit);
-    return rows.length > query.limit ? { items, next_page_token: encodePageToken({ before_seq: items[items.length - 1].seq }) } : { items };
+    return keysetPage(rows, query.limit, (last) => ({ before_seq: last.seq }));
   }
 
   async get(id: string): Promise<OutboxItem> {
