@@ -72,8 +72,9 @@ export class TypeOrmDeployDecisionStore extends DeployDecisionStore {
 
   private async insertRows(batch: NewDeployDecision[], tx?: Tx): Promise<DeployDecisionRecord[]> {
     const params: unknown[] = [];
-    const values = batch.map((d) => {
-      const row = [randomUUID(), d.project, d.env, d.model, d.version, d.stage, d.runId, d.source, d.outcome, JSON.stringify(d.reasons), d.caller, d.commit, d.pipelineUrl];
+    const ids = batch.map(() => randomUUID());
+    const values = batch.map((d, i) => {
+      const row = [ids[i], d.project, d.env, d.model, d.version, d.stage, d.runId, d.source, d.outcome, JSON.stringify(d.reasons), d.caller, d.commit, d.pipelineUrl];
       return `(${row.map((v) => `$${params.push(v)}`).join(', ')})`;
     });
     const rows: Row[] = await entityManagerOf(tx, this.db.manager).query(
@@ -82,26 +83,18 @@ export class TypeOrmDeployDecisionStore extends DeployDecisionStore {
       params,
     );
     const byId = new Map(rows.map((r) => [r.id, toRecord(r)]));
-    return batch.map((_, i) => byId.get(params[i * 13] as string)!);
+    return ids.map((id) => byId.get(id)!);
   }
 
   async list(filter: DecisionFilter, limit: number, after?: DecisionCursor): Promise<DeployDecisionRecord[]> {
     const where: string[] = [];
     const params: unknown[] = [];
-    const add = (sql: string, value: unknown) => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (filter.project) add('project = ?', filter.project);
-    if (filter.env) add('env = ?', filter.env);
-    if (after) {
-      params.push(after.decidedAt, after.id);
-      where.push(`(decided_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
-    params.push(limit);
+    if (filter.project) where.push(`project = $${params.push(filter.project)}`);
+    if (filter.env) where.push(`env = $${params.push(filter.env)}`);
+    if (after) where.push(`(decided_at, id) < ($${params.push(after.decidedAt)}::timestamptz, $${params.push(after.id)}::uuid)`);
     const rows: Row[] = await this.db.query(
       `SELECT * FROM deploy_decisions ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY decided_at DESC, id DESC LIMIT $${params.length}`,
+       ORDER BY decided_at DESC, id DESC LIMIT $${params.push(limit)}`,
       params,
     );
     return rows.map(toRecord);
