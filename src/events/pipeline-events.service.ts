@@ -40,11 +40,12 @@ export class PipelineEventsService {
 
   async ingest(body: unknown, origin: EventOrigin = 'eventbridge'): Promise<IngestResult> {
     const rawJson = JSON.stringify(body) ?? 'null';
-    const parsed = parseEventBridgeEvent(rawJson.includes('\\u0000') ? withoutNul(body) : body);
+    const hasNul = rawJson.includes('\\u0000');
+    const parsed = parseEventBridgeEvent(hasNul ? withoutNul(body) : body);
     if (parsed.kind === 'invalid') {
       throw new EventsError(EventsErrorCode.INVALID_EVENT, 'The body is not an EventBridge event modelgate can read', parsed.problems);
     }
-    const cleanJson = rawJson.includes('\\u0000') ? JSON.stringify(parsed.raw) : rawJson;
+    const cleanJson = hasNul ? JSON.stringify(parsed.raw) : rawJson;
     if (parsed.kind === 'other') return this.ingestIgnored(parsed, origin, cleanJson);
     return this.ingestStatusChange(parsed.change, origin, cleanJson);
   }
