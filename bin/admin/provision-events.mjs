@@ -80,7 +80,8 @@ function parseCommandLine(argv, env) {
   const values = parseOptions(argv, OPTIONS);
   if (values.help) return { help: true };
   const problems = [];
-  const url = values.url === undefined ? problems.push('--url is required') && undefined : parseBaseUrl(values.url, '--url', problems);
+  if (values.url === undefined) problems.push('--url is required');
+  const url = values.url === undefined ? undefined : parseBaseUrl(values.url, '--url', problems);
   if (url && url.url.protocol !== 'https:' && !isLoopback(url.url)) problems.push('--url must use https (EventBridge calls only https; http is allowed on loopback for tests)');
   const roleArn = values['role-arn'];
   if (!roleArn) problems.push('--role-arn is required');
@@ -153,7 +154,7 @@ const LABEL = { connection: 'connection', api_destination: 'api destination', ru
 
 function resultLine(entry) {
   const note = entry.note ? ` (${entry.note})` : '';
-  if (entry.action === 'failed') return `${LABEL[entry.resource]} ${entry.name}: failed: ${entry.error}`;
+  if (entry.action === 'failed') return `${LABEL[entry.resource]} ${entry.name}: failed: ${entry.error}${note}`;
   if (entry.action === 'updated') return `${LABEL[entry.resource]} ${entry.name}: updated: ${entry.changes.map(describeChange).join('; ')}${note}`;
   return `${LABEL[entry.resource]} ${entry.name}: ${entry.action}${note}`;
 }
@@ -162,28 +163,29 @@ function resultLine(entry) {
 async function apply(request, wiring, { current, rule, entries }, report) {
   const { names } = request;
   const arns = { connection: current.connection?.ConnectionArn, apiDestination: current.apiDestination?.ApiDestinationArn, rule: current.rule?.Arn };
-  const steps = [
-    ['connection', async () => (arns.connection = await wiring.writeConnection(names.connection, Boolean(current.connection), request.eventsKey) ?? arns.connection)],
-    ['apiDestination', async () => (arns.apiDestination = await wiring.writeApiDestination(names.apiDestination, Boolean(current.apiDestination), {
+  // Each write answers the resource's ARN (a target has none); later writes use the ARNs of earlier ones.
+  const writes = {
+    connection: () => wiring.writeConnection(names.connection, Boolean(current.connection), request.eventsKey),
+    apiDestination: () => wiring.writeApiDestination(names.apiDestination, Boolean(current.apiDestination), {
       connectionArn: arns.connection,
       endpoint: request.endpoint,
       rateLimit: request.rateLimit,
-    }) ?? arns.apiDestination)],
-    ['rule', async () => (arns.rule = await wiring.writeRule(names.rule, rule))],
-    ['target', () => wiring.writeTarget(names.rule, { id: names.targetId, apiDestinationArn: arns.apiDestination, roleArn: request.roleArn, dlqArn: request.dlqArn })],
-  ];
-  for (const [key, write] of steps) {
+    }),
+    rule: () => wiring.writeRule(names.rule, rule),
+    target: () => wiring.writeTarget(names.rule, { id: names.targetId, apiDestinationArn: arns.apiDestination, roleArn: request.roleArn, dlqArn: request.dlqArn }),
+  };
+  for (const [key, write] of Object.entries(writes)) {
     const entry = entries[key];
     if (entry.action === 'create' || entry.action === 'update') {
       try {
-        await write();
+        arns[key] = (await write()) ?? arns[key];
       } catch (err) {
         if (!(err instanceof AdminError)) throw err;
         report({ ...entry, action: 'failed', error: err.message });
         throw err;
       }
     }
-    report({ ...entry, action: PAST[entry.action], arn: { connection: arns.connection, apiDestination: arns.apiDestination, rule: arns.rule }[key] });
+    report({ ...entry, action: PAST[entry.action], ...(arns[key] ? { arn: arns[key] } : {}) });
   }
 }
 
