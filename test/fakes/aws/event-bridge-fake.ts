@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { AwsJsonError, AwsJsonServer } from './aws-json-server';
+import { EventBridgeResources } from './event-bridge-resources';
 
 /** An entry as PutEvents receives it (`Detail` is a JSON string). */
 export interface PutEventsEntry {
@@ -21,7 +22,8 @@ export type EntryFailure = { ErrorCode: string; ErrorMessage: string };
 
 /**
  * EventBridge on loopback (`AWS_ENDPOINT_URL_EVENTBRIDGE`): PutEvents with EventBridge's own limits
- * (1 to 10 entries), answering per entry; scripted per-entry failures make a partial failure.
+ * (1 to 10 entries), answering per entry; scripted per-entry failures make a partial failure. Also
+ * the connections, API destinations, rules and targets of {@link EventBridgeResources}.
  */
 export class EventBridgeFake extends AwsJsonServer {
   readonly accepted: AcceptedEvent[] = [];
@@ -29,8 +31,8 @@ export class EventBridgeFake extends AwsJsonServer {
   readonly batches: PutEventsEntry[][] = [];
   private entryFailures: ((entry: PutEventsEntry) => EntryFailure | undefined)[] = [];
 
-  private constructor() {
-    super('application/x-amz-json-1.1', { PutEvents: (b) => this.putEvents(b) });
+  private constructor(readonly resources = new EventBridgeResources()) {
+    super('application/x-amz-json-1.1', { PutEvents: (b) => this.putEvents(b), ...resources.operations });
   }
 
   static async start(): Promise<EventBridgeFake> {
