@@ -9,8 +9,6 @@ module.exports = {
   transform: {
     '^.+\\.(t|j)s$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', diagnostics: false }],
   },
-  // content-disposition@3 (under @fastify/static) ships ESM only; Node loads it natively, jest needs it compiled.
-  transformIgnorePatterns: ['/node_modules/(?!content-disposition/)'],
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   setupFiles: ['<rootDir>/test/setup/aws-env.ts'],
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',

