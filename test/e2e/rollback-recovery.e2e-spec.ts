@@ -51,7 +51,8 @@ describe('rollback, idempotent replay, crash recovery, aliases', () => {
     const first = await promote(t, alice, 'recsys', 3, 'Staging', {}, headers);
     const second = await promote(t, alice, 'recsys', 3, 'Staging', {}, headers);
     expect(second.status).toBe(first.status);
-    expect(second.body).toEqual(first.body);
+    expect(second.text).toBe(first.text);
+    expect(second.headers['idempotent-replayed']).toBe('true');
     expect(mlflow.requestsTo('model-versions/transition-stage')).toHaveLength(1);
     expectError(await promote(t, alice, 'recsys', 3, 'Production', {}, headers), 422, 'IDEMPOTENCY_KEY_REUSED');
   });
