@@ -1,4 +1,5 @@
 import helmet from '@fastify/helmet';
+import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -12,8 +13,10 @@ import { GLOBAL_BODY_LIMIT } from './common/http/body-limit.decorator';
 import { requestIdOf } from './common/http/request-id';
 import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/app-config';
+import { poolSizeWarning } from './database/pool-size';
 import { recordHttpMetrics } from './metrics/http-metrics';
 import { Metrics } from './metrics/metrics';
+import { OUTBOX_LANES } from './notifications/outbox.worker';
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 
@@ -55,6 +58,12 @@ function setUpOpenApi(app: NestFastifyApplication): void {
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
 }
 
+function warnOfSmallPool(config: AppConfig): void {
+  const lanes = config.outbox.workerEnabled ? OUTBOX_LANES : 0;
+  const warning = poolSizeWarning(config.databasePoolSize, lanes);
+  if (warning) new NestLogger('DatabasePool').warn({ pool_size: config.databasePoolSize, outbox_lanes: lanes }, warning);
+}
+
 /** Builds the whole application, ready to listen. Shared by main.ts and the e2e tests. */
 export async function createApp(config: AppConfig, databaseUrl: string, logger: PinoLogger): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -70,6 +79,7 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
     bodyParser: false, // configureFastify registers the parsers
   });
   app.useLogger(app.get(Logger));
+  warnOfSmallPool(config);
   recordHttpMetrics(adapter.getInstance(), app.get(Metrics));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());

@@ -17,6 +17,7 @@ describe('loadConfig', () => {
       port: 3000,
       host: '0.0.0.0',
       databaseUrl: undefined,
+      databasePoolSize: 10,
       mlflow: { trackingUri: 'http://127.0.0.1:5000', timeoutMs: 5000 },
       slackWebhooks: {},
       notifyFrom: undefined,
@@ -82,6 +83,11 @@ describe('loadConfig', () => {
     expect(loadConfig({}).outbox).toEqual({ workerEnabled: true, pollIntervalMs: 1000, retryBaseMs: 2000, sendTimeoutMs: 10000 });
     expect(loadConfig({ NOTIFY_WORKER_ENABLED: 'false', NOTIFY_POLL_INTERVAL_MS: '50' }).outbox).toMatchObject({ workerEnabled: false, pollIntervalMs: 50 });
     expect(problemsOf({ NOTIFY_WORKER_ENABLED: 'yes' })[0]).toMatch(/^NOTIFY_WORKER_ENABLED/);
+  });
+
+  it('reads DATABASE_POOL_SIZE between 2 and 100', () => {
+    expect(loadConfig({ DATABASE_POOL_SIZE: '25' }).databasePoolSize).toBe(25);
+    for (const bad of ['1', '101', 'ten']) expect(problemsOf({ DATABASE_POOL_SIZE: bad })).toEqual(['DATABASE_POOL_SIZE: must be an integer between 2 and 100']);
   });
 
   it('refuses a DATABASE_URL that is not PostgreSQL', () => {

@@ -7,6 +7,8 @@ export interface AppConfig {
   host: string;
   /** Unset: an embedded PostgreSQL with its data in `${dataDir}/pg`. */
   databaseUrl?: string;
+  /** PostgreSQL connections per replica (DATABASE_POOL_SIZE). */
+  databasePoolSize: number;
   /** Where modelgate keeps local state: the embedded database and the first admin key. */
   dataDir: string;
   logLevel: LogLevel;
@@ -87,6 +89,7 @@ const envSchema = z.object({
   PORT: z.preprocess(blankToUndefined, integer(0, 65535).default('3000')),
   HOST: z.preprocess(blankToUndefined, z.string().default('0.0.0.0')),
   DATABASE_URL: z.preprocess(blankToUndefined, postgresUrl.optional()),
+  DATABASE_POOL_SIZE: z.preprocess(blankToUndefined, integer(2, 100).default('10')),
   MODELGATE_DATA_DIR: z.preprocess(blankToUndefined, z.string().default('./.modelgate')),
   LOG_LEVEL: z.preprocess(
     blankToUndefined,
@@ -142,6 +145,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
+    databasePoolSize: e.DATABASE_POOL_SIZE,
     dataDir: resolve(e.MODELGATE_DATA_DIR),
     logLevel: e.LOG_LEVEL,
     mlflow: {

@@ -10,4 +10,4 @@ const config = loadConfig();
 if (!config.databaseUrl) {
   throw new Error('migration:generate needs DATABASE_URL; run, revert and show work without it (npm run migration:run)');
 }
-export default new DataSource(buildDataSourceOptions(config.databaseUrl, [`${__dirname}/../**/*.entity.js`]));
+export default new DataSource(buildDataSourceOptions(config.databaseUrl, [`${__dirname}/../**/*.entity.js`], config.databasePoolSize));

@@ -9,12 +9,12 @@ import { Transactions, TypeOrmTransactions } from './transactions';
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(url: string): DynamicModule {
+  static forRoot(url: string, poolSize: number): DynamicModule {
     return {
       module: DatabaseModule,
       imports: [
         TypeOrmModule.forRootAsync({
-          useFactory: () => ({ ...buildDataSourceOptions(url), autoLoadEntities: true }),
+          useFactory: () => ({ ...buildDataSourceOptions(url, [], poolSize), autoLoadEntities: true }),
           dataSourceFactory: async (options) => {
             const dataSource = await new DataSource(options!).initialize();
             await runMigrations(dataSource);

@@ -13,7 +13,7 @@ async function main(command: string | undefined): Promise<void> {
   const config = loadConfig();
   const logger = createRootLogger(config.logLevel === 'silent' ? 'silent' : 'info');
   const database = await resolveDatabase(config, logger);
-  const dataSource = await new DataSource(buildDataSourceOptions(database.url)).initialize();
+  const dataSource = await new DataSource(buildDataSourceOptions(database.url, [], config.databasePoolSize)).initialize();
   try {
     if (command === 'run') {
       const applied = await runMigrations(dataSource);

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { unlockAndRelease } from './transactions';
 
 /** Any fixed number: the advisory lock that keeps two replicas from migrating at once. */
 const MIGRATION_LOCK = 727_100_001;
@@ -12,7 +13,6 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     return applied.map((m) => m.name);
   } finally {
-    await runner.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
-    await runner.release();
+    await unlockAndRelease(runner, 'SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
   }
 }

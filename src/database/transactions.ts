@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
@@ -42,6 +42,23 @@ export abstract class Transactions {
 }
 
 const MANAGER = Symbol('entityManager');
+const logger = new Logger('Transactions');
+
+/**
+ * Releases a connection that holds a session-level advisory lock. When the unlock fails, the
+ * connection is closed instead of pooled: PostgreSQL drops the lock with the session, and pg-pool
+ * discards a client that has ended rather than hand it (and its lock) to the next caller.
+ */
+export async function unlockAndRelease(runner: QueryRunner, unlockSql: string, params: unknown[]): Promise<void> {
+  try {
+    await runner.query(unlockSql, params);
+  } catch (err) {
+    logger.warn({ err }, 'could not release a session advisory lock; closing its connection instead');
+    const client = (await runner.connect()) as { end(): Promise<void> };
+    await client.end().catch(() => undefined);
+  }
+  await runner.release();
+}
 
 /** For stores: the EntityManager of a transaction, or the default one outside any. */
 export function entityManagerOf(tx: Tx | undefined, fallback: EntityManager): EntityManager {
@@ -69,8 +86,7 @@ export class TypeOrmTransactions extends Transactions {
         locked = rows[0].locked;
         if (locked) return await work({ run: (fn) => this.inSession(runner, fn) });
       } finally {
-        if (locked) await runner.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [name]).catch(() => undefined);
-        await runner.release();
+        await (locked ? unlockAndRelease(runner, 'SELECT pg_advisory_unlock(hashtextextended($1, 0))', [name]) : runner.release());
       }
       if (Date.now() >= deadline) throw new LockTimeoutError(name);
       await new Promise((r) => setTimeout(r, pause + Math.random() * pause));

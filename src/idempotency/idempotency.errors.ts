@@ -22,7 +22,8 @@ export class IdempotencyError extends DomainError {
 export class ReplayedAnswer extends Error {
   constructor(
     readonly status: number,
-    readonly body: unknown,
+    /** The first answer's JSON text, byte for byte. */
+    readonly body: string,
   ) {
     super('idempotent replay');
   }

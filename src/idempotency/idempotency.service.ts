@@ -12,7 +12,8 @@ const ABANDONED_AFTER_MS = 5 * 60_000;
 /** How long a repeat waits for the first request to finish before answering IN_PROGRESS. */
 const WAIT_FOR_FIRST_MS = 10_000;
 
-export type Claim = { kind: 'new' } | { kind: 'replay'; status: number; body: unknown };
+/** A replay carries the first answer's body as the exact text that was sent. */
+export type Claim = { kind: 'new' } | { kind: 'replay'; status: number; body: string };
 
 export interface IdempotentRequest {
   keyHolder: string;
@@ -49,7 +50,7 @@ export class IdempotencyService {
           'This Idempotency-Key was already used for a different request (route or body); use a new key',
         );
       }
-      if (existing.state === 'completed') return { kind: 'replay', status: existing.responseStatus!, body: existing.responseBody };
+      if (existing.state === 'completed') return { kind: 'replay', status: existing.responseStatus!, body: existing.responseBody ?? 'null' };
       if (Date.now() >= deadline) {
         throw new IdempotencyError(IdempotencyErrorCode.IN_PROGRESS, 'The first request with this Idempotency-Key is still running');
       }
@@ -57,8 +58,9 @@ export class IdempotencyService {
     }
   }
 
+  /** Keeps the answer as the text it is sent as (JSON.stringify, as Fastify serialises), so a replay is byte for byte the same. */
   complete(keyHolder: string, key: string, status: number, body: unknown): Promise<void> {
-    return this.store.complete(keyHolder, key, status, body);
+    return this.store.complete(keyHolder, key, status, JSON.stringify(body ?? null));
   }
 
   release(keyHolder: string, key: string): Promise<void> {

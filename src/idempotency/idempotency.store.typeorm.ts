@@ -10,7 +10,7 @@ interface Row {
   request_hash: string;
   state: 'in_progress' | 'completed';
   response_status: number | null;
-  response_body: unknown;
+  response_body: string | null;
   created_at: Date;
 }
 
@@ -46,11 +46,11 @@ export class TypeOrmIdempotencyStore extends IdempotencyStore {
       : undefined;
   }
 
-  async complete(keyHolder: string, key: string, status: number, body: unknown): Promise<void> {
+  async complete(keyHolder: string, key: string, status: number, body: string): Promise<void> {
     await this.db.query(
       `UPDATE idempotency_keys SET state = 'completed', response_status = $3, response_body = $4, completed_at = now()
        WHERE key_holder = $1 AND key = $2`,
-      [keyHolder, key, status, JSON.stringify(body ?? null)],
+      [keyHolder, key, status, body],
     );
   }
 

@@ -12,6 +12,7 @@ import { AttemptRecord, OutboxStore } from './outbox.store';
 
 /** Concurrent claim loops per replica, so one slow upstream does not hold every other row back. */
 const LANES = 4;
+export const OUTBOX_LANES = LANES;
 /** Rows one lane sends at once while holding their locks. */
 export const BATCH_SIZE = 25;
 const MAX_ERROR_BACKOFF_MS = 30_000;

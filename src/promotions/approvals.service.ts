@@ -2,18 +2,16 @@ import { Injectable, Logger } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action';
 import { AuditLog } from '../audit/audit-log.service';
 import { Actor, Role } from '../auth/role';
-import { DomainEvents } from '../common/domain-events';
 import { LockedSession, Tx } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
-import { MlflowClient } from '../mlflow/mlflow.client';
-import { LifecyclePublisher } from '../notifications/lifecycle-publisher';
-import { evaluatePolicy } from '../policies/policy-evaluator';
+import { ApprovedPromotions } from './approved-promotions';
 import type { Promotion } from './promotion';
-import { PromotionApplier } from './promotion-applier';
-import { PolicyContext, PromotionFactsReader } from './promotion-facts';
+import { decisionEntry } from './promotion-audit';
+import { PromotionFactsReader } from './promotion-facts';
 import { PromotionLock } from './promotion-lock';
 import { PromotionStore } from './promotion.store';
 import { PromotionError, PromotionErrorCode, promotionNotFound } from './promotions.errors';
+import { RejectionSettler } from './rejection-settler';
 
 /** The actor of what modelgate does by itself; ':' cannot occur in an API key name. */
 export const EXPIRY_ACTOR = 'system:expiry';
@@ -30,52 +28,48 @@ export class ApprovalsService {
     private readonly store: PromotionStore,
     private readonly lock: PromotionLock,
     private readonly facts: PromotionFactsReader,
-    private readonly applier: PromotionApplier,
+    private readonly approved: ApprovedPromotions,
+    private readonly rejections: RejectionSettler,
     private readonly audit: AuditLog,
-    private readonly mlflow: MlflowClient,
-    private readonly events: DomainEvents,
     private readonly metrics: Metrics,
-    private readonly lifecycle: LifecyclePublisher,
   ) {}
 
-  /** Records the vote; at N distinct approvals, re-checks the rules and the stage, then applies. */
+  /**
+   * Records the vote; the last one needed also moves the promotion to `approved` in the same
+   * transaction, and the apply follows at once. While MLflow cannot be reached it stays `approved`
+   * for the reconciler.
+   */
   async approve(id: string, actor: Actor, comment: string | null): Promise<Promotion> {
-    const requested = await this.requestedBySomeoneElse(id, actor);
+    const requested = await this.decidable(id, actor);
     const ctx = await this.facts.context(requested.model, requested.version, requested.toStage);
     return this.lock.hold(requested.model, async (session) => {
       const voted = await session.run(async (tx) => {
         const p = await this.pendingForUpdate(id, actor, tx);
         await this.vote(p, actor, 'approve', comment, tx);
-        await this.audit.append(this.entry(p, actor.name, AuditAction.PROMOTION_APPROVED, { comment }), tx);
+        const approvals = p.approvals.filter((a) => a.decision === 'approve').length + 1;
+        if (approvals >= p.approvalsRequired) await this.store.setStatus(id, { status: 'approved' }, tx);
+        await this.audit.append(decisionEntry(p, actor.name, AuditAction.PROMOTION_APPROVED, { comment }), tx);
         return (await this.store.findById(id, tx))!;
       });
-      const approvals = voted.approvals.filter((a) => a.decision === 'approve').length;
-      if (approvals < voted.approvalsRequired) return voted;
-      return this.applyApproved(session, voted, ctx);
+      return voted.status === 'approved' ? this.approved.apply(session, voted, ctx) : voted;
     });
   }
 
-  /** Ends the promotion `rejected`; a rejected Staging→Production candidate is archived unless `archive` is false. */
+  /**
+   * Ends the promotion `rejected`; a rejected Staging→Production candidate is archived unless
+   * `archive` is false. The vote and the intent commit first (`rejecting`), so MLflow never changes
+   * without a record of who asked; while MLflow cannot be reached the reconciler finishes it.
+   */
   async reject(id: string, actor: Actor, comment: string | null, archive: boolean): Promise<Promotion> {
-    const { model } = await this.requestedBySomeoneElse(id, actor);
+    const { model } = await this.decidable(id, actor);
     return this.lock.hold(model, async (session) => {
-      const pending = await session.run((tx) => this.pendingForUpdate(id, actor, tx));
-      const archiveCandidate = archive && pending.fromStage === 'Staging' && pending.toStage === 'Production';
-      // MLflow first: if it cannot archive, the promotion stays pending and the reject can be retried.
-      const archived = archiveCandidate && (await this.archiveIfStillInStaging(pending));
-      const rejected = await session.run(async (tx) => {
+      const rejecting = await session.run(async (tx) => {
         const p = await this.pendingForUpdate(id, actor, tx);
         await this.vote(p, actor, 'reject', comment, tx);
-        const updated = await this.store.setStatus(id, { status: 'rejected' }, tx);
-        const event = await this.audit.append(this.entry(p, actor.name, AuditAction.PROMOTION_REJECTED, { comment, archived_candidate: archived }), tx);
-        // After the append (the event carries its seq): one insert that waits on no other connection.
-        await this.lifecycle.rejected(tx, updated, event, { comment, archived });
-        return updated;
+        const archiveCandidate = archive && p.fromStage === 'Staging' && p.toStage === 'Production';
+        return this.store.setStatus(id, { status: 'rejecting', archivedVersions: archiveCandidate ? [p.version] : [] }, tx);
       });
-      this.lifecycle.wake();
-      if (archived) this.events.emit('model.stage_changed', { model });
-      this.metrics.promotions.inc({ stage: pending.toStage, outcome: 'rejected' });
-      return rejected;
+      return this.rejections.settle(session, rejecting, false);
     });
   }
 
@@ -103,24 +97,6 @@ export class ApprovalsService {
     return expired;
   }
 
-  private async applyApproved(session: LockedSession, p: Promotion, ctx: PolicyContext): Promise<Promotion> {
-    const facts = await this.facts.gather(p.model, p.version, p.toStage, ctx);
-    const verdict = evaluatePolicy(p.toStage, ctx.policy, facts.policy);
-    const stale =
-      facts.version.stage !== p.fromStage
-        ? `version ${p.version} is now in ${facts.version.stage}, not ${p.fromStage} as when it was requested`
-        : !verdict.allowed
-          ? `the ${p.toStage} policy no longer passes: ${verdict.rules.filter((r) => !r.passed).map((r) => r.message).join('; ')}`
-          : undefined;
-    if (stale) {
-      await this.applier.fail(session, p, `stale: ${stale}`);
-      throw new PromotionError(PromotionErrorCode.STALE_PROMOTION, `The promotion was approved but the world changed: ${stale}`, { promotion_id: p.id, verdict });
-    }
-    const archivedVersions = p.toStage === 'Production' ? facts.production.filter((v) => v.version !== p.version).map((v) => v.version) : [];
-    const applying = await session.run((tx) => this.store.setStatus(p.id, { status: 'applying', archivedVersions }, tx));
-    return this.applier.apply(session, applying, ctx.project?.modelAliases ?? false);
-  }
-
   private async close(session: LockedSession, id: string, status: 'cancelled' | 'expired', actor: string, action: AuditAction, now?: Date) {
     return session.run(async (tx) => {
       const p = await this.store.findByIdForUpdate(id, tx);
@@ -129,16 +105,20 @@ export class ApprovalsService {
         throw new PromotionError(PromotionErrorCode.NOT_PENDING, `Promotion ${id} is ${p.status}, not pending approval`);
       }
       const updated = await this.store.setStatus(id, { status }, tx);
-      await this.audit.append(this.entry(p, actor, action), tx);
+      await this.audit.append(decisionEntry(p, actor, action), tx);
       this.metrics.promotions.inc({ stage: p.toStage, outcome: status });
       return updated;
     });
   }
 
-  /** Reads the promotion before taking its model's lock; refuses a requester deciding on their own. */
-  private async requestedBySomeoneElse(id: string, actor: Actor): Promise<Promotion> {
+  /**
+   * Reads the promotion before taking its model's lock. Its state is checked before the decider:
+   * a promotion no longer pending is NOT_PENDING to everyone, requester and earlier voters included.
+   */
+  private async decidable(id: string, actor: Actor): Promise<Promotion> {
     const p = await this.store.findById(id);
     if (!p) throw promotionNotFound(id);
+    assertPending(p);
     if (p.requestedBy === actor.name) throw new PromotionError(PromotionErrorCode.SELF_APPROVAL, 'The requester cannot decide on their own promotion');
     return p;
   }
@@ -146,11 +126,9 @@ export class ApprovalsService {
   private async pendingForUpdate(id: string, actor: Actor, tx: Tx): Promise<Promotion> {
     const p = await this.store.findByIdForUpdate(id, tx);
     if (!p) throw promotionNotFound(id);
+    assertPending(p);
     if (p.approvals.some((a) => a.approver === actor.name)) {
       throw new PromotionError(PromotionErrorCode.ALREADY_DECIDED, `${actor.name} already decided on promotion ${id}`);
-    }
-    if (p.status !== 'pending_approval' || (p.expiresAt && p.expiresAt <= new Date())) {
-      throw new PromotionError(PromotionErrorCode.NOT_PENDING, `Promotion ${id} is ${p.status === 'pending_approval' ? 'past its approval time' : p.status}, not pending approval`);
     }
     return p;
   }
@@ -160,24 +138,11 @@ export class ApprovalsService {
       throw new PromotionError(PromotionErrorCode.ALREADY_DECIDED, `${actor.name} already decided on promotion ${p.id}`);
     }
   }
+}
 
-  private async archiveIfStillInStaging(p: Promotion): Promise<boolean> {
-    const current = await this.mlflow.getModelVersion(p.model, p.version);
-    if (current.stage !== 'Staging') return false;
-    await this.mlflow.transitionStage(p.model, p.version, 'Archived', false);
-    return true;
-  }
-
-  private entry(p: Promotion, actor: string, action: AuditAction, details: Record<string, unknown> = {}) {
-    return {
-      actor,
-      action,
-      model: p.model,
-      version: p.version,
-      from_stage: p.fromStage,
-      to_stage: p.toStage,
-      reason: p.reason,
-      details: { promotion_id: p.id, requested_by: p.requestedBy, ...details },
-    };
+function assertPending(p: Promotion): void {
+  if (p.status !== 'pending_approval' || (p.expiresAt && p.expiresAt <= new Date())) {
+    const state = p.status === 'pending_approval' ? 'past its approval time' : p.status;
+    throw new PromotionError(PromotionErrorCode.NOT_PENDING, `Promotion ${p.id} is ${state}, not pending approval`, { status: p.status });
   }
 }

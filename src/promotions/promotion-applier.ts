@@ -30,14 +30,22 @@ export class PromotionApplier {
     private readonly lifecycle: LifecyclePublisher,
   ) {}
 
-  /** `promotion` must already be committed as `applying`, with the Production versions it replaces. */
-  async apply(session: LockedSession, promotion: Promotion, mirrorAliases: boolean): Promise<Promotion> {
+  /**
+   * `promotion` must already be committed as `applying`, with the Production versions it replaces.
+   * `whenUnreachable`: an approved promotion MLflow could not take goes back to `approved` (its
+   * votes stand) instead of failing.
+   */
+  async apply(session: LockedSession, promotion: Promotion, mirrorAliases: boolean, whenUnreachable: 'fail' | 'keep_approved' = 'fail'): Promise<Promotion> {
     const { model, version, toStage } = promotion;
     try {
       await this.mlflow.transitionStage(model, version, toStage, toStage === 'Production');
     } catch (err) {
       const applied = await this.appliedAfterAll(promotion, err);
       if (!applied) {
+        if (whenUnreachable === 'keep_approved' && isMlflowError(err, MlflowErrorCode.MLFLOW_UNAVAILABLE)) {
+          this.logger.warn({ promotion_id: promotion.id, model, version }, 'MLflow unreachable: the approved promotion is applied later');
+          return session.run((tx) => this.store.setStatus(promotion.id, { status: 'approved' }, tx));
+        }
         await this.fail(session, promotion, err instanceof Error ? err.message : String(err));
         throw err;
       }
@@ -56,7 +64,7 @@ export class PromotionApplier {
     });
     this.lifecycle.wake();
     this.events.emit('model.stage_changed', { model: promotion.model });
-    if (mirrorAliases) await this.aliases.syncQuietly(promotion.model);
+    if (mirrorAliases) await this.aliases.syncQuietly(session, promotion.model);
     this.metrics.promotions.inc({ stage: promotion.toStage, outcome: 'completed' });
     this.logger.log({ promotion_id: promotion.id, model: promotion.model, version: promotion.version, to: promotion.toStage }, 'promotion completed');
     return done;

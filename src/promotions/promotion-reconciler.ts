@@ -2,23 +2,29 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { Interval, SchedulerRegistry } from '@nestjs/schedule';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
+import { LockedSession } from '../database/transactions';
 import { MlflowClient } from '../mlflow/mlflow.client';
 import { ProjectDirectory } from '../projects/project.types';
 import { AliasMirror } from './alias-mirror';
 import { ApprovalsService } from './approvals.service';
+import { ApprovedPromotions } from './approved-promotions';
 import type { Promotion } from './promotion';
 import { PromotionApplier } from './promotion-applier';
+import { PolicyContext, PromotionFactsReader } from './promotion-facts';
 import { PromotionLock } from './promotion-lock';
 import { PromotionStore } from './promotion.store';
-import { PromotionError } from './promotions.errors';
+import { PromotionError, PromotionErrorCode } from './promotions.errors';
+import { RejectionSettler } from './rejection-settler';
 
 const RECONCILE_JOB = 'promotions-reconcile';
 
 /**
- * Crash recovery: a promotion left `applying` (the process died between the commit and MLflow's
- * answer) is settled by reading MLflow: `completed` if the version reached the target, else
- * `failed`. Runs at start and every RECONCILE_INTERVAL_S; also mirrors aliases and expires
- * pending promotions (every minute).
+ * Settles what a live request could not finish, by reading MLflow: a promotion left `applying` (the
+ * process died between the commit and MLflow's answer) ends `completed` if the version reached the
+ * target, else `failed` (or, when its votes are in, `approved` again); an `approved` one is applied
+ * as its last vote would have; a `rejecting` one has its candidate archived and ends `rejected`.
+ * Runs at start and every RECONCILE_INTERVAL_S; also mirrors aliases and expires pending
+ * promotions (every minute).
  */
 @Injectable()
 export class PromotionReconciler implements OnApplicationBootstrap, OnModuleDestroy {
@@ -28,7 +34,10 @@ export class PromotionReconciler implements OnApplicationBootstrap, OnModuleDest
     private readonly store: PromotionStore,
     private readonly lock: PromotionLock,
     private readonly applier: PromotionApplier,
+    private readonly approved: ApprovedPromotions,
+    private readonly rejections: RejectionSettler,
     private readonly approvals: ApprovalsService,
+    private readonly facts: PromotionFactsReader,
     private readonly mlflow: MlflowClient,
     private readonly aliases: AliasMirror,
     private readonly projects: ProjectDirectory,
@@ -55,15 +64,15 @@ export class PromotionReconciler implements OnApplicationBootstrap, OnModuleDest
     }
   }
 
-  /** One round; returns how many `applying` promotions it settled. */
+  /** One round; returns how many unsettled promotions it brought to an end. */
   async reconcile(): Promise<number> {
     let settled = 0;
     try {
-      for (const p of await this.store.findApplying(new Date())) {
+      for (const p of await this.store.findUnsettled(new Date())) {
         if (await this.settle(p)) settled += 1;
       }
       for (const project of await this.projects.list()) {
-        if (project.modelAliases) await this.aliases.syncQuietly(project.modelName);
+        if (project.modelAliases) await this.mirrorAliases(project.modelName);
       }
     } catch (err) {
       this.logger.warn({ err }, 'promotion reconciliation failed; next round');
@@ -71,26 +80,51 @@ export class PromotionReconciler implements OnApplicationBootstrap, OnModuleDest
     return settled;
   }
 
-  /** Only when no one holds the model's lock: whoever holds it is still applying this promotion. */
+  /** Only when no one holds the model's lock: whoever holds it is still working on this promotion. */
   private async settle(p: Promotion): Promise<boolean> {
     try {
-      const mirrorAliases = (await this.projects.findByModel(p.model))?.modelAliases ?? false;
+      // Read before the lock: inside it, the session's connection is the only one used.
+      const ctx = await this.facts.context(p.model, p.version, p.toStage);
       return await this.lock.hold(
         p.model,
         async (session) => {
           const current = await session.run((tx) => this.store.findById(p.id, tx));
-          if (current?.status !== 'applying') return false;
-          const stage = (await this.mlflow.getModelVersion(p.model, p.version)).stage;
-          if (stage === p.toStage) await this.applier.complete(session, current, mirrorAliases);
-          else await this.applier.fail(session, current, `interrupted before MLflow applied it (reconciled: the version is in ${stage})`);
-          this.logger.warn({ promotion_id: p.id, model: p.model, version: p.version, stage }, 'reconciled a promotion left applying');
-          return true;
+          if (!current) return false;
+          const after = await this.settleLocked(session, current, ctx);
+          if (after.status !== current.status) {
+            this.logger.warn({ promotion_id: p.id, model: p.model, version: p.version, from: current.status, to: after.status }, 'reconciled an unsettled promotion');
+          }
+          return ['completed', 'failed', 'rejected'].includes(after.status);
         },
         0,
       );
     } catch (err) {
+      if (err instanceof PromotionError && err.code === PromotionErrorCode.STALE_PROMOTION) return true;
       if (!(err instanceof PromotionError)) this.logger.warn({ err, promotion_id: p.id }, 'could not reconcile a promotion; next round');
       return false;
+    }
+  }
+
+  private async settleLocked(session: LockedSession, p: Promotion, ctx: PolicyContext): Promise<Promotion> {
+    if (p.status === 'approved') return this.approved.apply(session, p, ctx);
+    if (p.status === 'rejecting') return this.rejections.settle(session, p, true);
+    if (p.status !== 'applying') return p;
+    const stage = (await this.mlflow.getModelVersion(p.model, p.version)).stage;
+    if (stage === p.toStage) return this.applier.complete(session, p, ctx.project?.modelAliases ?? false);
+    if (p.approvalsRequired > 0) {
+      // Its votes stand: back to `approved`, applied again after the same checks as at the last vote.
+      const approved = await session.run((tx) => this.store.setStatus(p.id, { status: 'approved' }, tx));
+      return this.approved.apply(session, approved, ctx);
+    }
+    return this.applier.fail(session, p, `interrupted before MLflow applied it (reconciled: the version is in ${stage})`);
+  }
+
+  /** Skipped while a change of the model holds its lock: that change mirrors the aliases itself. */
+  private async mirrorAliases(model: string): Promise<void> {
+    try {
+      await this.lock.hold(model, (session) => this.aliases.syncQuietly(session, model), 0);
+    } catch (err) {
+      if (!(err instanceof PromotionError)) throw err;
     }
   }
 }

@@ -69,7 +69,7 @@ export class TypeOrmPromotionStore extends PromotionStore {
     const rows: { id: string }[] = await this.em(tx).query(
       `INSERT INTO promotions (kind, model, version, project, from_stage, to_stage, status, requested_by, reason, verdict, approvals_required, expires_at, archived_versions)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-       ON CONFLICT (model, version, to_stage) WHERE status = 'pending_approval' DO NOTHING RETURNING id`,
+       ON CONFLICT (model, version, to_stage) WHERE status IN ('pending_approval', 'approved') DO NOTHING RETURNING id`,
       [p.kind, p.model, p.version, p.project, p.fromStage, p.toStage, p.status, p.requestedBy, p.reason, JSON.stringify(p.verdict), p.approvalsRequired, p.expiresAt, p.archivedVersions ?? []],
     );
     return rows[0] ? this.findById(rows[0].id, tx) : undefined;
@@ -84,8 +84,12 @@ export class TypeOrmPromotionStore extends PromotionStore {
     return this.findById(id, tx);
   }
 
-  findPending(model: string, version: string, toStage: Stage, tx?: Tx): Promise<Promotion | undefined> {
-    return this.one(`${SELECT} WHERE p.model = $1 AND p.version = $2 AND p.to_stage = $3 AND p.status = 'pending_approval'`, [model, version, toStage], tx);
+  findOpenRequest(model: string, version: string, toStage: Stage, tx: Tx): Promise<Promotion | undefined> {
+    return this.one(
+      `${SELECT} WHERE p.model = $1 AND p.version = $2 AND p.to_stage = $3 AND p.status IN ('pending_approval', 'approved')`,
+      [model, version, toStage],
+      tx,
+    );
   }
 
   async list(filter: PromotionFilter, limit: number, after?: PromotionCursor): Promise<Promotion[]> {
@@ -118,8 +122,11 @@ export class TypeOrmPromotionStore extends PromotionStore {
     return rows.length === 1;
   }
 
-  async findApplying(before: Date): Promise<Promotion[]> {
-    const rows: Row[] = await this.db.query(`${SELECT} WHERE p.status = 'applying' AND p.updated_at < $1 ORDER BY p.created_at`, [before]);
+  async findUnsettled(before: Date): Promise<Promotion[]> {
+    const rows: Row[] = await this.db.query(
+      `${SELECT} WHERE p.status IN ('approved', 'applying', 'rejecting') AND p.updated_at < $1 ORDER BY p.created_at`,
+      [before],
+    );
     return rows.map(toPromotion);
   }
 
@@ -128,13 +135,22 @@ export class TypeOrmPromotionStore extends PromotionStore {
     return rows.map(toPromotion);
   }
 
-  lastCompletedIntoProduction(model: string, version: string, tx?: Tx): Promise<Promotion | undefined> {
+  lastCompletedIntoProduction(model: string, version: string, tx: Tx): Promise<Promotion | undefined> {
     return this.one(
       `${SELECT} WHERE p.model = $1 AND p.version = $2 AND p.to_stage = 'Production' AND p.status = 'completed'
        ORDER BY p.completed_at DESC LIMIT 1`,
       [model, version],
       tx,
     );
+  }
+
+  async lastMovedInto(model: string, tx: Tx): Promise<Partial<Record<Stage, string>>> {
+    const rows: { to_stage: Stage; version: string }[] = await this.em(tx).query(
+      `SELECT DISTINCT ON (to_stage) to_stage, version FROM promotions
+       WHERE model = $1 AND status = 'completed' ORDER BY to_stage, completed_at DESC`,
+      [model],
+    );
+    return Object.fromEntries(rows.map((r) => [r.to_stage, r.version]));
   }
 
   private async one(sql: string, params: unknown[], tx?: Tx): Promise<Promotion | undefined> {

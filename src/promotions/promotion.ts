@@ -1,7 +1,24 @@
 import type { Stage } from '../mlflow/stage';
 import type { PolicyVerdict } from '../policies/policy-verdict';
 
-export type PromotionStatus = 'pending_approval' | 'applying' | 'completed' | 'denied' | 'rejected' | 'cancelled' | 'expired' | 'failed';
+/**
+ * `approved`: every vote is in, MLflow not yet changed (it may have been unreachable); `rejecting`:
+ * the rejection is recorded, the candidate's archiving not yet. The reconciler settles both, as `applying`.
+ */
+export type PromotionStatus =
+  | 'pending_approval'
+  | 'approved'
+  | 'applying'
+  | 'completed'
+  | 'denied'
+  | 'rejecting'
+  | 'rejected'
+  | 'cancelled'
+  | 'expired'
+  | 'failed';
+
+/** Every status, in the order a promotion may pass through them. */
+export const PROMOTION_STATUSES: PromotionStatus[] = ['pending_approval', 'approved', 'applying', 'completed', 'denied', 'rejecting', 'rejected', 'cancelled', 'expired', 'failed'];
 export type PromotionKind = 'promotion' | 'rollback';
 
 export interface Approval {

@@ -13,9 +13,9 @@ import { PromotionsService } from './promotions.service';
 
 const promotionId = new ParseUUIDPipe({ exceptionFactory: () => validationFailed([{ field: 'id', problems: ['id must be a UUID'] }]) });
 
-/** 200 when the change is done, 202 while it awaits approvals. */
+/** 200 when the change is done; 202 while it awaits approvals, or MLflow to apply what was decided. */
 function answer(reply: FastifyReply, view: PromotionView): PromotionView {
-  void reply.status(view.status === 'pending_approval' ? 202 : 200);
+  void reply.status(['pending_approval', 'approved', 'rejecting'].includes(view.status) ? 202 : 200);
   return view;
 }
 
@@ -79,7 +79,8 @@ export class PromotionsController {
   @Idempotent()
   @HttpCode(200)
   @ApiOkResponse({ type: PromotionView, description: 'Applied: this was the last approval needed' })
-  @ApiAcceptedResponse({ type: PromotionView, description: 'Recorded; more approvals needed' })
+  @ApiAcceptedResponse({ type: PromotionView, description: 'Recorded; more approvals needed, or (status approved) all are in and MLflow could not be reached yet' })
+  @ApiConflictResponse({ description: 'NOT_PENDING (whoever asks), ALREADY_DECIDED, STALE_PROMOTION' })
   async approve(
     @Param('id', promotionId) id: string,
     @Body() body: DecisionDto,
@@ -94,8 +95,15 @@ export class PromotionsController {
   @Idempotent()
   @HttpCode(200)
   @ApiOkResponse({ type: PromotionView })
-  async reject(@Param('id', promotionId) id: string, @Body() body: RejectDto, @CurrentActor() actor: Actor): Promise<PromotionView> {
-    return PromotionView.of(await this.approvals.reject(id, actor, body?.comment ?? null, body?.archive ?? true));
+  @ApiAcceptedResponse({ type: PromotionView, description: 'Rejection recorded (status rejecting); the candidate is archived when MLflow answers' })
+  @ApiConflictResponse({ description: 'NOT_PENDING (whoever asks), ALREADY_DECIDED' })
+  async reject(
+    @Param('id', promotionId) id: string,
+    @Body() body: RejectDto,
+    @CurrentActor() actor: Actor,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<PromotionView> {
+    return answer(reply, PromotionView.of(await this.approvals.reject(id, actor, body?.comment ?? null, body?.archive ?? true)));
   }
 
   @Post('promotions/:id/cancel')

@@ -5,6 +5,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { AliasMirror } from './alias-mirror';
 import { ApprovalsService } from './approvals.service';
+import { ApprovedPromotions } from './approved-promotions';
 import { PromotionApplier } from './promotion-applier';
 import { PromotionFactsReader } from './promotion-facts';
 import { PromotionLock } from './promotion-lock';
@@ -13,6 +14,7 @@ import { PromotionStore } from './promotion.store';
 import { TypeOrmPromotionStore } from './promotion.store.typeorm';
 import { PromotionsController } from './promotions.controller';
 import { PromotionsService } from './promotions.service';
+import { RejectionSettler } from './rejection-settler';
 
 /** Promote, approve, reject, cancel, roll back: policy-gated, serialised per model, audited, crash-safe. */
 @Module({
@@ -21,6 +23,8 @@ import { PromotionsService } from './promotions.service';
   providers: [
     PromotionsService,
     ApprovalsService,
+    ApprovedPromotions,
+    RejectionSettler,
     PromotionApplier,
     PromotionFactsReader,
     PromotionLock,

@@ -94,24 +94,25 @@ export class PromotionsService {
       }
       if (verdict.approvals_required > 0) {
         const ttlHours = policy?.approvalTtlHours ?? DEFAULT_TTL_HOURS;
-        const pending = await session.run(async (tx) => {
+        const pending = await session.run<{ created?: Promotion; existing?: Promotion }>(async (tx) => {
           const p = await this.store.insert({ ...base, status: 'pending_approval', expiresAt: new Date(Date.now() + ttlHours * 3600_000) }, tx);
-          if (!p) return undefined;
+          if (!p) return { existing: await this.store.findOpenRequest(cmd.model, cmd.version, cmd.stage, tx) };
           await this.approvalNotices.enqueue(tx, p, project?.notifications.onApprovalNeeded ?? []);
           const requested = await this.audit.append(this.auditEntry(p, AuditAction.PROMOTION_REQUESTED, { approvals_required: p.approvalsRequired }), tx);
           // After the append (the event carries its seq): one insert that waits on no other connection.
           await this.lifecycle.pendingApproval(tx, p, requested);
-          return p;
+          return { created: p };
         });
-        this.approvalNotices.wake();
-        if (!pending) {
-          const existing = await this.store.findPending(cmd.model, cmd.version, cmd.stage);
-          throw new PromotionError(PromotionErrorCode.ALREADY_PENDING, `Version ${cmd.version} of ${cmd.model} already awaits approval for ${cmd.stage}`, {
+        if (!pending.created) {
+          const { existing } = pending;
+          const state = existing?.status === 'approved' ? 'is approved and awaits MLflow' : 'already awaits approval';
+          throw new PromotionError(PromotionErrorCode.ALREADY_PENDING, `Version ${cmd.version} of ${cmd.model} ${state} for ${cmd.stage}`, {
             promotion_id: existing?.id,
           });
         }
+        this.approvalNotices.wake();
         this.metrics.promotions.inc({ stage: cmd.stage, outcome: 'pending_approval' });
-        return { dryRun: false, promotion: pending };
+        return { dryRun: false, promotion: pending.created };
       }
       const archivedVersions = cmd.stage === 'Production' ? facts.production.filter((p) => p.version !== cmd.version).map((p) => p.version) : [];
       const applying = await session.run(async (tx) => (await this.store.insert({ ...base, status: 'applying', expiresAt: null, archivedVersions }, tx))!);
@@ -140,7 +141,8 @@ export class PromotionsService {
     return this.lock.hold(model, async (session) => {
       const [current] = await this.mlflow.getLatestVersions(model, ['Production']);
       if (!current) throw new PromotionError(PromotionErrorCode.NOTHING_TO_ROLL_BACK, `Model ${model} has no version in Production`);
-      const last = await this.store.lastCompletedIntoProduction(model, current.version);
+      // On the session's connection: a second pooled one, taken while holding the lock, can starve the pool.
+      const last = await session.run((tx) => this.store.lastCompletedIntoProduction(model, current.version, tx));
       const previous = last?.archivedVersions[0];
       if (!previous) {
         throw new PromotionError(PromotionErrorCode.NOTHING_TO_ROLL_BACK, `modelgate has no record of a Production version of ${model} before version ${current.version}`);

@@ -61,6 +61,15 @@ describe('approvals, rejection, cancel, expiry', () => {
     await decide(requested.body.id, dave, 'cancel');
   });
 
+  it('answers 409 NOT_PENDING to whoever decides a promotion no longer pending, the requester and earlier voters included', async () => {
+    const { id } = (await promote(t, dave, 'gated', 8, 'Production')).body;
+    await decide(id, bob, 'approve');
+    expect((await decide(id, carol, 'approve')).body.status).toBe('completed');
+    for (const [key, action] of [[dave, 'approve'], [dave, 'reject'], [bob, 'approve'], [carol, 'reject']]) {
+      expect(expectError(await decide(id, key, action), 409, 'NOT_PENDING').message).toContain('is completed');
+    }
+  });
+
   it('archives a rejected Staging→Production candidate, unless told not to', async () => {
     const a = await promote(t, alice, 'gated', 3, 'Production');
     const rejected = await decide(a.body.id, bob, 'reject', { comment: 'drift on segment B' });

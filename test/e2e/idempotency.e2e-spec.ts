@@ -87,6 +87,16 @@ describe('Idempotency-Key', () => {
     expect(calls).toBe(1);
   });
 
+  it('replays the first answer byte for byte, keys in the order they were sent, errors included', async () => {
+    const first = await post('/things/1/act', { n: 5 }, 'k-bytes');
+    const second = await post('/things/1/act', { n: 5 }, 'k-bytes');
+    expect(first.body).toBe('{"id":"1","n":5,"call":1}');
+    expect(second.body).toBe(first.body);
+    expect(second.headers['content-type']).toBe(first.headers['content-type']);
+    const refused = await post('/things/1/act', { n: 409 }, 'k-bytes-409');
+    expect((await post('/things/1/act', { n: 409 }, 'k-bytes-409')).body).toBe(refused.body);
+  });
+
   it('treats bodies with the same content in another key order as the same request', async () => {
     await post('/things/1/act', { n: 1, m: 2 }, 'k-order');
     const again = await post('/things/1/act', { m: 2, n: 1 }, 'k-order');

@@ -39,4 +39,22 @@ describe('migrations', () => {
       await Promise.all([a.destroy(), b.destroy()]);
     }
   });
+
+  it('keeps idempotent answers stored as jsonb readable once they are kept as text', async () => {
+    const ds = await new DataSource(buildDataSourceOptions(await createTestDatabase())).initialize();
+    try {
+      await runMigrations(ds);
+      const undo = MIGRATIONS.length - MIGRATIONS.findIndex((m) => m.name === 'IdempotentAnswersAsText1764100100000');
+      for (let i = 0; i < undo; i++) await ds.undoLastMigration({ transaction: 'each' });
+      await ds.query(
+        `INSERT INTO idempotency_keys (key_holder, key, route, request_hash, state, response_status, response_body)
+         VALUES ('alice', 'k1', 'POST /x', repeat('a', 64), 'completed', 200, '{"id": "1", "status": "completed"}'::jsonb)`,
+      );
+      await runMigrations(ds);
+      const [row] = await ds.query(`SELECT response_body FROM idempotency_keys WHERE key = 'k1'`);
+      expect(JSON.parse(row.response_body)).toEqual({ id: '1', status: 'completed' });
+    } finally {
+      await ds.destroy();
+    }
+  });
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { OUTBOX_LANES } from '../../src/notifications/outbox.worker';
 import { spawnApp } from '../helpers/app-process';
 import { createTestDatabase } from '../helpers/test-database';
 
@@ -39,6 +40,23 @@ describe('the service process', () => {
     app.child.kill('SIGTERM');
     expect(await app.exited).toBe(0);
     expect(app.output()).not.toContain('a-long-enough-admin-key-for-tests');
+    expect(app.output()).not.toContain('cannot cover the');
+  });
+
+  it('warns at start, naming the pool size, when DATABASE_POOL_SIZE cannot cover the outbox lanes and requests', async () => {
+    const app = spawnApp({
+      DATABASE_URL: await createTestDatabase(),
+      DATABASE_POOL_SIZE: '3',
+      PORT: '0',
+      HOST: '127.0.0.1',
+      ADMIN_API_KEY: 'a-long-enough-admin-key-for-tests',
+      MODELGATE_DATA_DIR: tmp(),
+    });
+    await app.listening;
+    const warning = app.output().split('\n').find((line) => line.includes('cannot cover the'));
+    expect(JSON.parse(warning!)).toMatchObject({ level: 40, pool_size: 3, outbox_lanes: OUTBOX_LANES, msg: expect.stringContaining('DATABASE_POOL_SIZE=3') });
+    app.child.kill('SIGTERM');
+    expect(await app.exited).toBe(0);
   });
 
   it('on embedded PostgreSQL: makes a first admin key, keeps data across restarts, survives a kill -9', async () => {

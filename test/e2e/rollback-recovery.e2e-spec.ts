@@ -15,9 +15,11 @@ describe('rollback, idempotent replay, crash recovery, aliases', () => {
     mlflow.seed.recsysScenario('versions');
     for (let i = 0; i < 3; i++) mlflow.seed.modelVersion({ name: 'aliased' });
     for (let i = 0; i < 2; i++) mlflow.seed.modelVersion({ name: 'crashy', stage: 'Staging' });
+    for (let i = 0; i < 3; i++) mlflow.seed.modelVersion({ name: 'layered' });
     t = await startTestApp({ env: { MLFLOW_TRACKING_URI: mlflow.url } });
     alice = await t.createKey('alice', ['promoter']);
     await putProject(t, 'mirrored', `${projectYaml('mirrored', 'aliased')}\n`.replace('model: { name: aliased }', 'model: { name: aliased, aliases: true }'));
+    await putProject(t, 'layered', projectYaml('layered', 'layered').replace('model: { name: layered }', 'model: { name: layered, aliases: true }'));
   });
   afterAll(async () => {
     await t.close();
@@ -51,7 +53,8 @@ describe('rollback, idempotent replay, crash recovery, aliases', () => {
     const first = await promote(t, alice, 'recsys', 3, 'Staging', {}, headers);
     const second = await promote(t, alice, 'recsys', 3, 'Staging', {}, headers);
     expect(second.status).toBe(first.status);
-    expect(second.body).toEqual(first.body);
+    expect(second.text).toBe(first.text);
+    expect(second.headers['idempotent-replayed']).toBe('true');
     expect(mlflow.requestsTo('model-versions/transition-stage')).toHaveLength(1);
     expectError(await promote(t, alice, 'recsys', 3, 'Production', {}, headers), 422, 'IDEMPOTENCY_KEY_REUSED');
   });
@@ -100,5 +103,19 @@ describe('rollback, idempotent replay, crash recovery, aliases', () => {
     mlflow.clearFaults();
     await t.app.get(PromotionReconciler).reconcile();
     expect(mlflow.state.registry.model('aliased').aliases.get('staging')).toBe(3);
+  });
+
+  it('points the staging alias at the version just promoted, even below another one in Staging, and the reconciler keeps it', async () => {
+    const aliases = () => Object.fromEntries(mlflow.state.registry.model('layered').aliases);
+    await promote(t, alice, 'layered', 3, 'Staging');
+    expect(aliases()).toEqual({ staging: 3 });
+    await promote(t, alice, 'layered', 2, 'Staging');
+    expect([stageOf('layered', 2), stageOf('layered', 3)]).toEqual(['Staging', 'Staging']);
+    expect(aliases()).toEqual({ staging: 2 });
+    await t.app.get(PromotionReconciler).reconcile();
+    expect(aliases()).toEqual({ staging: 2 });
+    // Once v2 leaves Staging, the alias falls back to the version MLflow lists there.
+    await promote(t, alice, 'layered', 2, 'Production');
+    expect(aliases()).toEqual({ staging: 3, production: 2 });
   });
 });

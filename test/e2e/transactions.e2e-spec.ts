@@ -1,13 +1,15 @@
 import { DataSource } from 'typeorm';
 import { buildDataSourceOptions } from '../../src/database/data-source-options';
 import { LockTimeoutError, TypeOrmTransactions, entityManagerOf } from '../../src/database/transactions';
-import { createTestDatabase } from '../helpers/test-database';
+import { createTestDatabase, withDatabase } from '../helpers/test-database';
 
 describe('Transactions', () => {
   let ds: DataSource;
   let tx: TypeOrmTransactions;
+  let url: string;
   beforeAll(async () => {
-    ds = await new DataSource({ ...buildDataSourceOptions(await createTestDatabase()), extra: { max: 3 } }).initialize();
+    url = await createTestDatabase();
+    ds = await new DataSource({ ...buildDataSourceOptions(url), extra: { max: 3 } }).initialize();
     await ds.query('CREATE TABLE events (n int)');
     tx = new TypeOrmTransactions(ds);
   });
@@ -65,5 +67,22 @@ describe('Transactions', () => {
       })),
     );
     expect(results.sort()).toEqual([false, true]);
+  });
+
+  it('closes a connection whose unlock fails, so neither the lock nor its session state reach the next caller', async () => {
+    const name = 'model:unlock-refused';
+    await tx.withSessionLock(name, 1000, (session) =>
+      session.run(async (t) => {
+        const em = entityManagerOf(t, ds.manager);
+        await em.query('CREATE SCHEMA unlock_trap');
+        await em.query(`CREATE FUNCTION unlock_trap.pg_advisory_unlock(bigint) RETURNS boolean LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'unlock refused'; END $$`);
+        // Session-wide, so the unlock after the work resolves to the function above and fails.
+        await em.query('SET search_path = unlock_trap, pg_catalog, public');
+      }),
+    );
+    const other = await withDatabase(url, (c) => c.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS got', [name]));
+    expect(other.rows[0].got).toBe(true);
+    expect(await ds.query('SHOW search_path')).toEqual([{ search_path: '"$user", public' }]);
+    await tx.withSessionLock(name, 1000, async () => undefined);
   });
 });

@@ -13,7 +13,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     if (exception instanceof ReplayedAnswer) {
-      void reply.status(exception.status).send(exception.body);
+      void reply.status(exception.status).header('content-type', 'application/json; charset=utf-8').send(exception.body);
       return;
     }
     const { body, unexpected } = toErrorAnswer(exception, String(request.id));

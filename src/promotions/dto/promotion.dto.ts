@@ -4,11 +4,17 @@ import { IsBoolean, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-
 import { PageQueryDto } from '../../common/http/pagination';
 import { STAGES, type Stage, parseStage } from '../../mlflow/stage';
 import type { PolicyVerdict } from '../../policies/policy-verdict';
-import type { Promotion, PromotionStatus } from '../promotion';
+import { PROMOTION_STATUSES, type Promotion, type PromotionStatus } from '../promotion';
 
-const STATUSES: PromotionStatus[] = ['pending_approval', 'applying', 'completed', 'denied', 'rejected', 'cancelled', 'expired', 'failed'];
+const STATUSES = PROMOTION_STATUSES;
 /** Stage names are accepted case-insensitively, as MLflow does, and answered in MLflow's spelling. */
 const toStage = ({ value }: { value: unknown }) => (typeof value === 'string' ? (parseStage(value) ?? value) : value);
+
+/** The `message` of a decision MLflow has not carried out yet. */
+const AWAITING_MLFLOW: Partial<Record<PromotionStatus, string>> = {
+  approved: 'All approvals are in but MLflow could not be reached: the promotion will be applied when MLflow answers',
+  rejecting: 'The rejection is recorded but MLflow could not be reached: the candidate will be archived when MLflow answers',
+};
 
 export class PromoteDto {
   @ApiProperty({ enum: STAGES, example: 'Production', description: 'Target stage (case-insensitive)' })
@@ -82,6 +88,8 @@ export class PromotionView {
   @ApiProperty() created_at!: string;
   @ApiProperty() updated_at!: string;
   @ApiPropertyOptional({ nullable: true, type: String }) completed_at!: string | null;
+  @ApiPropertyOptional({ description: 'What happens next, while the decision awaits MLflow (status approved or rejecting)' })
+  message?: string;
 
   static of(p: Promotion): PromotionView {
     return {
@@ -104,6 +112,7 @@ export class PromotionView {
       created_at: p.createdAt.toISOString(),
       updated_at: p.updatedAt.toISOString(),
       completed_at: p.completedAt?.toISOString() ?? null,
+      ...(AWAITING_MLFLOW[p.status] ? { message: AWAITING_MLFLOW[p.status] } : {}),
     };
   }
 }
