@@ -74,7 +74,7 @@ describe('fault injection: replicas and crashes (built service, real processes)'
     const env = { DATABASE_URL: await createTestDatabase(), MLFLOW_TRACKING_URI: mlflow.url, ...notifyEnv(ses, slack) };
     const [a, b] = await Promise.all([launch(env), launch(env)]);
     const key = await createKey(a, 'fault-eventbridge', ['events']);
-    ses.latencyMs = 15; // sends overlap, so both replicas hold claimed batches at once
+    ses.latencyMs = 15; // sends overlap, so both replicas hold leased batches at once
     try {
       const events = Array.from({ length: 40 }, (_, i) => makeSfnEvent({ project: 'churn', status: 'FAILED', execution: `twins-${i}` }));
       const answers = await Promise.all(events.map((e, i) => postEvent(i % 2 ? b : a, key, e)));
