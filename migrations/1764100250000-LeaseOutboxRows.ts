@@ -5,8 +5,8 @@ import { MigrationInterface, QueryRunner } from 'typeorm';
  * across a whole batch: a crash then repeats only the sends in flight, and an expired lease is
  * claimable again. `lease_owner` names the claim (a fresh id per claim), so only it records the outcome.
  */
-export class LeaseOutboxRows1764100200000 implements MigrationInterface {
-  name = 'LeaseOutboxRows1764100200000';
+export class LeaseOutboxRows1764100250000 implements MigrationInterface {
+  name = 'LeaseOutboxRows1764100250000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`
