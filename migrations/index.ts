@@ -8,6 +8,7 @@ import { CreatePipelineEventsAndOutbox1763900300000 } from './1763900300000-Crea
 import { CreateStateMachineChecks1763900700000 } from './1763900700000-CreateStateMachineChecks';
 import { IdempotentAnswersAsText1764100100000 } from './1764100100000-IdempotentAnswersAsText';
 import { PromotionsApprovedAndRejecting1764100200000 } from './1764100200000-PromotionsApprovedAndRejecting';
+import { LeaseOutboxRows1764100250000 } from './1764100250000-LeaseOutboxRows';
 
 /** Every migration, oldest first. A migration is never edited after it lands: add a new one. */
-export const MIGRATIONS = [CreateApiKeys1763900000000, CreateProjects1763900100000, CreateAuditEvents1763900200000, CreatePipelineEventsAndOutbox1763900300000, CreateIdempotencyKeys1763900400000, CreatePromotions1763900500000, CreateDeployDecisions1763900600000, CreateStateMachineChecks1763900700000, IdempotentAnswersAsText1764100100000, PromotionsApprovedAndRejecting1764100200000];
+export const MIGRATIONS = [CreateApiKeys1763900000000, CreateProjects1763900100000, CreateAuditEvents1763900200000, CreatePipelineEventsAndOutbox1763900300000, CreateIdempotencyKeys1763900400000, CreatePromotions1763900500000, CreateDeployDecisions1763900600000, CreateStateMachineChecks1763900700000, IdempotentAnswersAsText1764100100000, PromotionsApprovedAndRejecting1764100200000, LeaseOutboxRows1764100250000];

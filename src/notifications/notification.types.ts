@@ -3,7 +3,7 @@
 export type OutboxKind = 'email' | 'slack' | 'bus';
 export const OUTBOX_KINDS: readonly OutboxKind[] = ['email', 'slack', 'bus'];
 
-/** `pending` until delivered or given up on (`dead`); a row being sent stays `pending` under a row lock. */
+/** `pending` until delivered or given up on (`dead`); a row being sent stays `pending` under a lease. */
 export type OutboxStatus = 'pending' | 'delivered' | 'dead';
 export const OUTBOX_STATUSES: readonly OutboxStatus[] = ['pending', 'delivered', 'dead'];
 
@@ -100,6 +100,8 @@ export class DeliveryError extends Error {
 /** Sends the outbox rows of one kind. One outcome per item, in order; never throws for an item. */
 export abstract class DeliveryChannel {
   abstract readonly kind: OutboxKind;
+  /** Rows one upstream call carries; the outbox hands over at most this many at a time and records their outcomes together. */
+  abstract readonly rowsPerSend: number;
   abstract deliver(items: OutboxItem[]): Promise<DeliveryOutcome[]>;
 }
 

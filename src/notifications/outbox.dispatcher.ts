@@ -3,7 +3,17 @@ import { DeliveryChannel, DeliveryOutcome, OutboxItem, OutboxKind, outcomeOf } f
 
 export const DELIVERY_CHANNELS = Symbol('DELIVERY_CHANNELS');
 
-/** Hands each claimed row to the channel of its kind, all kinds at once; one outcome per row. */
+/** The rows of one upstream call and how each ended. */
+export interface SendResult {
+  items: OutboxItem[];
+  outcomes: DeliveryOutcome[];
+}
+
+/**
+ * Hands claimed rows to the channel of their kind, as many upstream calls at once as the channel
+ * needs (one per e-mail or Slack post, one per 10 bus events), and reports each call as soon as it
+ * ends, so a slow send never holds back the outcome of a quick one.
+ */
 @Injectable()
 export class OutboxDispatcher {
   private readonly logger = new Logger(OutboxDispatcher.name);
@@ -13,17 +23,24 @@ export class OutboxDispatcher {
     this.channels = new Map(channels.map((c) => [c.kind, c]));
   }
 
-  async deliver(items: OutboxItem[]): Promise<DeliveryOutcome[]> {
-    const outcomes = new Map<string, DeliveryOutcome>();
-    const byKind = new Map<OutboxKind, OutboxItem[]>();
-    for (const item of items) byKind.set(item.kind, [...(byKind.get(item.kind) ?? []), item]);
+  /** Resolves once every send ended and `onSent` heard of it. */
+  async deliver(items: OutboxItem[], onSent: (result: SendResult) => void): Promise<void> {
     await Promise.all(
-      [...byKind].map(async ([kind, group]) => {
-        const results = await this.deliverGroup(kind, group);
-        group.forEach((item, i) => outcomes.set(item.id, results[i]));
+      this.sendsOf(items).map(async (group) => {
+        const outcomes = await this.deliverGroup(group[0].kind, group);
+        onSent({ items: group, outcomes });
       }),
     );
-    return items.map((item) => outcomes.get(item.id)!);
+  }
+
+  /** The rows split into upstream calls: by kind, at most the channel's rowsPerSend each. */
+  private sendsOf(items: OutboxItem[]): OutboxItem[][] {
+    const byKind = new Map<OutboxKind, OutboxItem[]>();
+    for (const item of items) byKind.set(item.kind, [...(byKind.get(item.kind) ?? []), item]);
+    return [...byKind].flatMap(([kind, group]) => {
+      const size = Math.max(1, this.channels.get(kind)?.rowsPerSend ?? group.length);
+      return Array.from({ length: Math.ceil(group.length / size) }, (_, i) => group.slice(i * size, (i + 1) * size));
+    });
   }
 
   private async deliverGroup(kind: OutboxKind, group: OutboxItem[]): Promise<DeliveryOutcome[]> {

@@ -1,7 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 import type { OutboxKind, OutboxStatus } from './notification.types';
 
-/** The `outbox` table (migration 1763900300000). Its hot paths are raw SQL in the store. */
+/** The `outbox` table (migrations 1763900300000, 1764100250000). Its hot paths are raw SQL in the store. */
 @Entity('outbox')
 export class OutboxEntity {
   @PrimaryGeneratedColumn('uuid')
@@ -48,4 +48,10 @@ export class OutboxEntity {
 
   @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true })
   deliveredAt!: Date | null;
+
+  @Column({ name: 'lease_owner', type: 'uuid', nullable: true })
+  leaseOwner!: string | null;
+
+  @Column({ name: 'leased_until', type: 'timestamptz', nullable: true })
+  leasedUntil!: Date | null;
 }

@@ -4,6 +4,8 @@ import type { NewOutboxItem, OutboxItem, OutboxKind, OutboxStatus } from './noti
 /** The result of one attempt, to record on a claimed row. */
 export interface AttemptRecord {
   id: string;
+  /** The claim that sent it: the outcome is recorded only while the row is still under that lease. */
+  leaseOwner: string;
   status: OutboxStatus;
   error: string | null;
   /** For `pending`: wait this long (from the database's now) before the next attempt. */
@@ -23,11 +25,13 @@ export abstract class OutboxStore {
   /** Adds the rows whose dedupe key is new; returns how many were added. */
   abstract insert(tx: Tx, items: NewOutboxItem[]): Promise<number>;
   /**
-   * Locks up to `limit` pending rows that are due, skipping rows other workers hold. The locks last
-   * until `tx` ends, so a worker that dies mid-send simply releases them.
+   * Leases up to `limit` due pending rows to `lease.owner` for `lease.ms`, counting the attempt, and
+   * commits that at once (no transaction stays open during the sends). Rows under another unexpired
+   * lease are skipped; an expired lease (its worker died or hung) is taken over.
    */
-  abstract claimDue(tx: Tx, limit: number): Promise<OutboxItem[]>;
-  abstract recordAttempts(tx: Tx, records: AttemptRecord[]): Promise<void>;
+  abstract claimDue(limit: number, lease: { owner: string; ms: number }): Promise<OutboxItem[]>;
+  /** Records the outcomes and ends their leases; answers the ids recorded (a row whose lease was taken over is not). */
+  abstract recordAttempts(tx: Tx, records: AttemptRecord[]): Promise<string[]>;
   abstract list(filter: OutboxFilter): Promise<OutboxItem[]>;
   abstract findById(id: string): Promise<OutboxItem | undefined>;
   abstract listByExecutions(executionArns: string[]): Promise<OutboxItem[]>;

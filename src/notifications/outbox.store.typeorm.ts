@@ -6,8 +6,13 @@ import type { NewOutboxItem, OutboxItem } from './notification.types';
 import { OutboxEntity } from './outbox.entity';
 import { AttemptRecord, OutboxFilter, OutboxStore } from './outbox.store';
 
-const COLUMNS = `id, seq, kind, dedupe_key, recipient, project, execution_arn, payload, status, attempts,
-  next_attempt_at, last_error, created_at, updated_at, delivered_at`;
+const COLUMN_NAMES = [
+  'id', 'seq', 'kind', 'dedupe_key', 'recipient', 'project', 'execution_arn', 'payload', 'status', 'attempts',
+  'next_attempt_at', 'last_error', 'created_at', 'updated_at', 'delivered_at',
+];
+const COLUMNS = COLUMN_NAMES.join(', ');
+/** The columns of table alias `alias`, where a statement joins another relation with the same names. */
+const prefixed = (alias: string) => COLUMN_NAMES.map((c) => `${alias}.${c}`).join(', ');
 
 interface OutboxRow {
   id: string;
@@ -47,7 +52,7 @@ function toItem(r: OutboxRow): OutboxItem {
   };
 }
 
-/** Raw SQL where it matters: ON CONFLICT for idempotency, SKIP LOCKED for claiming, unnest for batches. */
+/** Raw SQL where it matters: ON CONFLICT for idempotency, SKIP LOCKED for leasing, unnest for batches. */
 @Injectable()
 export class TypeOrmOutboxStore extends OutboxStore {
   constructor(@InjectRepository(OutboxEntity) private readonly repo: Repository<OutboxEntity>) {
@@ -79,33 +84,52 @@ export class TypeOrmOutboxStore extends OutboxStore {
     return rows.length;
   }
 
-  async claimDue(tx: Tx, limit: number): Promise<OutboxItem[]> {
-    const rows: OutboxRow[] = await this.manager(tx).query(
-      `SELECT ${COLUMNS} FROM outbox
-       WHERE status = 'pending' AND next_attempt_at <= now()
-       ORDER BY next_attempt_at
-       LIMIT $1
-       FOR UPDATE SKIP LOCKED`,
-      [limit],
+  async claimDue(limit: number, lease: { owner: string; ms: number }): Promise<OutboxItem[]> {
+    // SKIP LOCKED keeps concurrent claims apart; a claim that commits first is seen by the others' re-check of the lease.
+    const [rows]: [OutboxRow[], number] = await this.manager().query(
+      `UPDATE outbox AS o SET
+         lease_owner = $2,
+         leased_until = clock_timestamp() + $3 * interval '1 millisecond',
+         attempts = o.attempts + 1,
+         updated_at = clock_timestamp()
+       FROM (
+         SELECT id FROM outbox
+         WHERE status = 'pending' AND next_attempt_at <= now() AND (leased_until IS NULL OR leased_until <= now())
+         ORDER BY next_attempt_at
+         LIMIT $1
+         FOR UPDATE SKIP LOCKED
+       ) AS due
+       WHERE o.id = due.id
+       RETURNING ${prefixed('o')}`,
+      [limit, lease.owner, Math.round(lease.ms)],
     );
     return rows.map(toItem);
   }
 
-  async recordAttempts(tx: Tx, records: AttemptRecord[]): Promise<void> {
-    if (records.length === 0) return;
-    // clock_timestamp(), not now(): now() is when the claim began, before the sends took their time.
-    await this.manager(tx).query(
+  async recordAttempts(tx: Tx, records: AttemptRecord[]): Promise<string[]> {
+    if (records.length === 0) return [];
+    // clock_timestamp(), not now(): the retry delay counts from when the outcome is known.
+    const [rows]: [{ id: string }[], number] = await this.manager(tx).query(
       `UPDATE outbox AS o SET
          status = u.status,
-         attempts = o.attempts + 1,
          last_error = u.error,
          next_attempt_at = CASE WHEN u.status = 'pending' THEN clock_timestamp() + u.delay_ms * interval '1 millisecond' ELSE o.next_attempt_at END,
          delivered_at = CASE WHEN u.status = 'delivered' THEN clock_timestamp() ELSE NULL END,
-         updated_at = clock_timestamp()
-       FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[]) AS u(id, status, error, delay_ms)
-       WHERE o.id = u.id`,
-      [records.map((r) => r.id), records.map((r) => r.status), records.map((r) => r.error), records.map((r) => Math.round(r.delayMs))],
+         updated_at = clock_timestamp(),
+         lease_owner = NULL,
+         leased_until = NULL
+       FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::bigint[]) AS u(id, lease_owner, status, error, delay_ms)
+       WHERE o.id = u.id AND o.lease_owner = u.lease_owner AND o.status = 'pending'
+       RETURNING o.id`,
+      [
+        records.map((r) => r.id),
+        records.map((r) => r.leaseOwner),
+        records.map((r) => r.status),
+        records.map((r) => r.error),
+        records.map((r) => Math.round(r.delayMs)),
+      ],
     );
+    return rows.map((r) => r.id);
   }
 
   async list(filter: OutboxFilter): Promise<OutboxItem[]> {

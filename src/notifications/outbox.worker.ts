@@ -1,29 +1,44 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { Transactions } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
 import { decideDelivery } from './delivery-policy';
 import { LifecyclePublisher } from './lifecycle-publisher';
-import type { OutboxItem } from './notification.types';
+import type { DeliveryOutcome, OutboxItem } from './notification.types';
 import { OutboxDispatcher } from './outbox.dispatcher';
 import { OutboxSignal } from './outbox.signal';
 import { AttemptRecord, OutboxStore } from './outbox.store';
+import { OutcomeRecorder } from './outcome-recorder';
 
 /** Concurrent claim loops per replica, so one slow upstream does not hold every other row back. */
-const LANES = 4;
-export const OUTBOX_LANES = LANES;
-/** Rows one lane sends at once while holding their locks. */
+export const OUTBOX_LANES = 4;
+/** Rows one lane leases and sends at once. */
 export const BATCH_SIZE = 25;
+/**
+ * How long a lease outlives the send timeout (every SES, Slack and EventBridge call is cut at
+ * NOTIFY_TIMEOUT_MS): time to render and to record the outcome. A live worker records well within
+ * it, so replicas never send a row twice while both are alive; a dead one's rows wait this long.
+ */
+export const LEASE_MARGIN_MS = 10_000;
 const MAX_ERROR_BACKOFF_MS = 30_000;
+/** Failed commits of outcomes tried again at most this often while stopping (the lease bounds it otherwise). */
+const RECORD_TRIES_WHEN_STOPPING = 3;
 /** How often the backlog gauges are refreshed. */
 const BACKLOG_REFRESH_MS = 5_000;
 
+/** One send's result, about to be recorded. */
+interface Attempt {
+  item: OutboxItem;
+  record: AttemptRecord;
+}
+
 /**
- * Drains the outbox: each lane locks a batch of due rows (FOR UPDATE SKIP LOCKED), sends them
- * concurrently while the locks are held, records the outcomes and commits. A replica that dies
- * mid-send leaves no claim behind: PostgreSQL drops its locks and another worker takes the rows
- * (the sends in flight may then repeat once: delivery is at least once, duplicates only then).
+ * Drains the outbox: each lane leases a batch of due rows (a commit of its own, before any send),
+ * sends them concurrently and commits each outcome as soon as it is known. A replica that dies
+ * mid-send leaves only the rows in flight leased; once that lease expires another worker takes
+ * them, so only those sends may repeat (delivery is at least once, duplicates only then).
  */
 @Injectable()
 export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
@@ -47,7 +62,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
       this.logger.log('outbox worker disabled (NOTIFY_WORKER_ENABLED=false)');
       return;
     }
-    this.lanes = Array.from({ length: LANES }, () => this.runLane());
+    this.lanes = Array.from({ length: OUTBOX_LANES }, () => this.runLane());
     this.backlogTimer = setInterval(() => void this.refreshBacklog(), BACKLOG_REFRESH_MS).unref();
   }
 
@@ -58,31 +73,54 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     await Promise.all(this.lanes);
   }
 
-  /** Claims, sends and records one batch; answers how many rows it handled. */
+  /** Leases, sends and records one batch; answers how many rows it leased. */
   private async drainBatch(): Promise<number> {
-    return this.transactions.run(async (tx) => {
-      const items = await this.store.claimDue(tx, BATCH_SIZE);
-      if (items.length === 0) return 0;
-      const outcomes = await this.dispatcher.deliver(items);
-      const records = items.map((item, i) => this.record(item, outcomes[i]));
-      const dead = records.flatMap((r, i) => (r.status === 'dead' ? [{ item: items[i], attempts: items[i].attempts + 1, error: r.error }] : []));
-      if (dead.length && (await this.lifecycle.notificationsFailed(tx, dead)) > 0) this.signal.notify();
-      await this.store.recordAttempts(tx, records);
-      return items.length;
-    });
+    const lease = { owner: randomUUID(), ms: this.config.outbox.sendTimeoutMs + LEASE_MARGIN_MS };
+    const leaseEndsAt = Date.now() + lease.ms;
+    const items = await this.store.claimDue(BATCH_SIZE, lease);
+    if (items.length === 0) return 0;
+    const recorder = new OutcomeRecorder<Attempt>(
+      (attempts) => this.commit(attempts),
+      {
+        // After the lease another worker may take the rows; recording stays safe (it checks the lease), but pointless.
+        keepTrying: (failures) => Date.now() < leaseEndsAt && !(this.stopping && failures >= RECORD_TRIES_WHEN_STOPPING),
+        pauseMs: (failures) => Math.min(2_000, 50 * 2 ** failures),
+      },
+      (attempts, err) => this.logger.error({ err, outbox_ids: attempts.map((a) => a.item.id) }, 'could not record outcomes; these rows are sent again when their lease expires'),
+    );
+    await this.dispatcher.deliver(items, ({ items: sent, outcomes }) => recorder.add(sent.map((item, i) => this.decide(item, outcomes[i], lease.owner))));
+    await recorder.settled();
+    return items.length;
   }
 
-  private record(item: OutboxItem, outcome: Parameters<typeof decideDelivery>[0]): AttemptRecord {
-    const attempt = item.attempts + 1;
-    const decision = decideDelivery(outcome, attempt, {
+  private decide(item: OutboxItem, outcome: DeliveryOutcome, leaseOwner: string): Attempt {
+    // The claim counted this attempt.
+    const decision = decideDelivery(outcome, item.attempts, {
       maxAttempts: this.config.notifyMaxAttempts,
       baseMs: this.config.outbox.retryBaseMs,
     });
-    this.metrics.notifications.inc({ channel: item.kind, outcome: decision.status === 'pending' ? 'retry' : decision.status });
-    const fields = { outbox_id: item.id, kind: item.kind, attempt, error: decision.error };
+    const fields = { outbox_id: item.id, kind: item.kind, attempt: item.attempts, error: decision.error };
     if (decision.status === 'dead') this.logger.warn(fields, 'notification is dead');
     else if (decision.status === 'pending') this.logger.warn({ ...fields, retry_in_ms: decision.delayMs }, 'notification will be retried');
-    return { id: item.id, ...decision };
+    return { item, record: { id: item.id, leaseOwner, ...decision } };
+  }
+
+  /** One transaction: the outcomes still under our lease, and a Notification Failed event for each that went dead. */
+  private async commit(attempts: Attempt[]): Promise<void> {
+    const { recorded, announced } = await this.transactions.run(async (tx) => {
+      const ids = new Set(await this.store.recordAttempts(tx, attempts.map((a) => a.record)));
+      const kept = attempts.filter((a) => ids.has(a.item.id));
+      const dead = kept.filter((a) => a.record.status === 'dead').map((a) => ({ item: a.item, attempts: a.item.attempts, error: a.record.error }));
+      return { recorded: kept, announced: dead.length ? await this.lifecycle.notificationsFailed(tx, dead) : 0 };
+    });
+    if (announced > 0) this.signal.notify();
+    for (const { item, record } of recorded) {
+      this.metrics.notifications.inc({ channel: item.kind, outcome: record.status === 'pending' ? 'retry' : record.status });
+    }
+    if (recorded.length < attempts.length) {
+      const lost = attempts.filter((a) => !recorded.includes(a)).map((a) => a.item.id);
+      this.logger.warn({ outbox_ids: lost }, 'outcomes not recorded: the lease expired and another worker took these rows');
+    }
   }
 
   private async refreshBacklog(): Promise<void> {

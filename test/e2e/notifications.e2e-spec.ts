@@ -163,7 +163,7 @@ describe('notification delivery through the outbox', () => {
       databaseUrl: t.databaseUrl,
       env: notifyEnv(ses, slack, { NOTIFY_MAX_ATTEMPTS: '3', ADMIN_API_KEY: t.adminKey }),
     });
-    ses.latencyMs = 15; // sends overlap, so both workers hold locked batches at the same time
+    ses.latencyMs = 15; // sends overlap, so both workers hold leased batches at the same time
     try {
       const events = Array.from({ length: 40 }, (_, i) => makeSfnEvent({ status: 'FAILED', execution: `twin-${i}` }));
       const answers = await Promise.all(events.map((e, i) => post(i % 2 ? second : t, e)));

@@ -45,6 +45,8 @@ describe('fault injection: duplicated and reordered events, failing SES and Slac
       email: (to: string) => mails.filter((m) => m.destination.to.includes(to)).length,
       slack: (channel: string) => posts.filter((p) => p.channel === channel).length,
       total: mails.length + posts.length,
+      /** Distinct messages received (recipient and subject, or channel and text): a message sent twice counts once. */
+      distinct: new Set([...mails.map((m) => `${m.destination.to.join(',')}|${m.subject}`), ...posts.map((p) => `${p.channel}|${JSON.stringify(p.body)}`)]).size,
     };
   };
 
@@ -80,7 +82,7 @@ describe('fault injection: duplicated and reordered events, failing SES and Slac
     const fresh = answers.filter((a) => a.body.duplicate === false).length;
     expect(fresh).toBe(1 + 2 + 2);
 
-    await settled(arnOf(failed));
+    const dupRows = await settled(arnOf(failed));
     const late = await settled(arnOf(succeeded));
     const redriven = await settled(arnOf(firstFailure));
     expect((await rowsOf(arnOf(failed))).map((r) => [r.recipient, r.status, r.attempts])).toEqual([
@@ -100,9 +102,11 @@ describe('fault injection: duplicated and reordered events, failing SES and Slac
     expect(run.body).toMatchObject({ status: 'SUCCEEDED' });
     const redrivenRun = await t.request('GET', `/pipeline-runs/${encodeURIComponent(arnOf(firstFailure))}`, { key: readerKey });
     expect(redrivenRun.body).toMatchObject({ status: 'FAILED', redrive_count: 1 });
-    const outboxRows = 3 + late.length + redriven.length;
+    const outboxRows = dupRows.length + late.length + redriven.length;
     const sent = d1.total + d2.total + d3.total;
+    const distinct = d1.distinct + d2.distinct + d3.distinct;
     expect(sent).toBe(outboxRows);
+    expect(distinct).toBe(outboxRows);
 
     Object.assign(counts, {
       posts: answers.length,
@@ -110,12 +114,13 @@ describe('fault injection: duplicated and reordered events, failing SES and Slac
       duplicates: answers.length - fresh,
       outbox_rows: outboxRows,
       sent,
-      lost: 0,
+      lost: outboxRows - distinct,
     });
   }, 30_000);
 
   faultScenario('6', 'SES throttling, Slack 429 with Retry-After, Slack 500', async (counts) => {
     slack.reset();
+    const refusedBefore = ses.refusals.length;
     ses.failNext(2, { status: 400, code: 'Throttling', message: 'Maximum sending rate exceeded.' });
     slack.failNext(1, { status: 429, retryAfter: '1', body: 'rate_limited' });
     const throttled = makeSfnEvent({ project: 'churn', status: 'FAILED', execution: 'throttled' });
@@ -148,12 +153,13 @@ describe('fault injection: duplicated and reordered events, failing SES and Slac
     const deliveredIds = new Set(listedDelivered.body.items.map((n: { id: string }) => n.id));
     for (const r of [...rows, ...downRows.filter((x) => x.kind === 'email')]) expect(deliveredIds).toContain(r.id);
 
+    const settledRows = [...rows, ...downRows];
     Object.assign(counts, {
-      ses_throttled: 2,
-      slack_429: 1,
-      slack_500: slackAttempts,
-      delivered: rows.length + 2,
-      dead: 1,
+      ses_throttled: ses.refusals.slice(refusedBefore).filter((code) => code === 'Throttling').length,
+      slack_429: slack.posts.filter((p) => p.status === 429).length,
+      slack_500: slack.posts.filter((p) => p.status === 500).length,
+      delivered: settledRows.filter((r) => r.status === 'delivered').length,
+      dead: settledRows.filter((r) => r.status === 'dead').length,
       retry_after_ms: accepted.at - rateLimited.at,
     });
   }, 30_000);

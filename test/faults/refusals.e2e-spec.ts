@@ -27,6 +27,8 @@ describe('fault injection: bad input and bad credentials change nothing; the aud
   const rowCounts = async () =>
     Object.fromEntries(await Promise.all(TABLES.map(async (table) => [table, (await sql<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`))[0].n])));
   const mlflowWrites = () => mlflow.requests.filter((r) => MLFLOW_WRITES.some((w) => r.path.includes(w))).length;
+  /** Rows added or removed across TABLES since `before`. */
+  const rowsChangedSince = (before: Record<string, number>, after: Record<string, number>) => TABLES.reduce((n, table) => n + Math.abs(after[table] - before[table]), 0);
   const yaml = (payload: string) => ({ raw: { payload, contentType: 'application/yaml' } });
   const json = (payload: string) => ({ raw: { payload, contentType: 'application/json' } });
 
@@ -90,10 +92,11 @@ describe('fault injection: bad input and bad credentials change nothing; the aud
       { what: 'gate: env not configured', method: 'POST', url: '/deploy-gate', options: { body: { project: 'recsys', env: 'qa' } }, status: 400, code: 'ENV_NOT_CONFIGURED' },
       { what: 'promotion id not a UUID', method: 'POST', url: '/promotions/..%2F1/approve', options: { body: {} }, status: 400, code: 'VALIDATION_FAILED' },
     ]);
-    expect(await rowCounts()).toEqual(before);
+    const after = await rowCounts();
+    expect(after).toEqual(before);
     expect(mlflowWrites()).toBe(writesBefore);
     expect(mlflow.requests.filter((r) => /\.\.|%2f|%00/i.test(r.path))).toEqual([]);
-    Object.assign(counts, { refused: n, rows_changed: 0, mlflow_writes: 0 });
+    Object.assign(counts, { refused: n, rows_changed: rowsChangedSince(before, after), mlflow_writes: mlflowWrites() - writesBefore });
   }, 20_000);
 
   faultScenario('9', 'No key, wrong role, revoked key, approver = requester', async (counts) => {
@@ -124,11 +127,12 @@ describe('fault injection: bad input and bad credentials change nothing; the aud
       { what: 'approver = requester', method: 'POST', url: `/promotions/${pending.body.id}/approve`, options: { key: dave, body: {} }, status: 403, code: 'SELF_APPROVAL' },
       { what: 'requester rejects own', method: 'POST', url: `/promotions/${pending.body.id}/reject`, options: { key: dave, body: {} }, status: 403, code: 'SELF_APPROVAL' },
     ]);
-    expect(await rowCounts()).toEqual(before);
+    const after = await rowCounts();
+    expect(after).toEqual(before);
     expect(mlflowWrites()).toBe(writesBefore);
     expect(mlflow.state.registry.version('gated', 1).currentStage).toBe('Staging');
     expect((await t.request('GET', `/promotions/${pending.body.id}`, { key: reader })).body).toMatchObject({ status: 'pending_approval', approvals: [] });
-    Object.assign(counts, { refused: n, rows_changed: 0, mlflow_writes: 0 });
+    Object.assign(counts, { refused: n, rows_changed: rowsChangedSince(before, after), mlflow_writes: mlflowWrites() - writesBefore });
   }, 20_000);
 
   faultScenario('10', 'UPDATE/DELETE on audit_events; a row altered with the trigger off', async (counts) => {

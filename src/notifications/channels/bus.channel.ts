@@ -22,6 +22,7 @@ export function batchesOf<T>(items: T[], size = PUT_EVENTS_MAX_ENTRIES): T[][] {
 @Injectable()
 export class BusChannel extends DeliveryChannel {
   readonly kind = 'bus' as const;
+  readonly rowsPerSend = PUT_EVENTS_MAX_ENTRIES;
   private readonly logger = new Logger(BusChannel.name);
 
   constructor(private readonly publisher: EventBusPublisher) {

@@ -11,6 +11,7 @@ export const NO_SENDER_REASON = 'NOTIFY_FROM is not set: modelgate has no sender
 @Injectable()
 export class EmailChannel extends DeliveryChannel {
   readonly kind = 'email' as const;
+  readonly rowsPerSend = 1;
   private readonly logger = new Logger(EmailChannel.name);
 
   constructor(

@@ -24,12 +24,14 @@ export function classifySlackAnswer(status: number, body: unknown, retryAfter: u
   return new DeliveryError(reason, true);
 }
 
-/** Slack incoming webhooks: one POST of a Block Kit message, with a timeout. */
+/** Slack incoming webhooks: one POST of a Block Kit message, cut at NOTIFY_TIMEOUT_MS. */
 @Injectable()
 export class SlackWebhook {
   private readonly http: AxiosInstance;
+  private readonly timeoutMs: number;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.timeoutMs = config.outbox.sendTimeoutMs;
     this.http = axios.create({
       timeout: config.outbox.sendTimeoutMs,
       maxRedirects: 0,
@@ -43,9 +45,12 @@ export class SlackWebhook {
   /** Posts the message to the webhook; throws a {@link DeliveryError} unless Slack accepted it. */
   async post(url: string, message: SlackMessage): Promise<void> {
     let res;
+    // axios' timeout is wall-clock only until the headers, then idle time; the lease needs the whole call bounded.
+    const deadline = AbortSignal.timeout(this.timeoutMs);
     try {
-      res = await this.http.post(url, JSON.stringify(message));
+      res = await this.http.post(url, JSON.stringify(message), { signal: deadline });
     } catch (err) {
+      if (deadline.aborted) throw new DeliveryError(`Slack did not answer within ${this.timeoutMs} ms`, false);
       // Only the error code: axios messages and configs can carry the URL.
       const code = isAxiosError(err) ? (err.code ?? 'network error') : 'network error';
       throw new DeliveryError(`Slack not reachable (${code})`, false);

@@ -10,6 +10,7 @@ import { SlackWebhook } from './slack-webhook';
 @Injectable()
 export class SlackChannel extends DeliveryChannel {
   readonly kind = 'slack' as const;
+  readonly rowsPerSend = 1;
   private readonly logger = new Logger(SlackChannel.name);
 
   constructor(

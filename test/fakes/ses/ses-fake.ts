@@ -27,6 +27,8 @@ export class SesFake {
   private scripted: SesFailure[] = [];
   /** Requests that reached the fake (sent or failed). */
   requests = 0;
+  /** The SES error code of every scripted failure answered, in order. */
+  readonly refusals: string[] = [];
   /** Added before every answer, to make sends overlap like a real upstream's latency. */
   latencyMs = 0;
 
@@ -95,6 +97,7 @@ export class SesFake {
     this.requests += 1;
     const failure = this.scripted.shift();
     if (failure) {
+      this.refusals.push(failure.code);
       req.resume();
       res
         .writeHead(failure.status, { 'content-type': 'text/xml' })

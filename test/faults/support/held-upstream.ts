@@ -36,6 +36,11 @@ export class HeldUpstream {
     return this.parked.length;
   }
 
+  /** The bodies of the requests held now, as text. */
+  heldBodies(): string[] {
+    return this.parked.map((p) => p.body.toString('utf8'));
+  }
+
   hold(): void {
     this.holding = true;
   }
