@@ -6,6 +6,7 @@ import { CreateDeployDecisions1763900600000 } from './1763900600000-CreateDeploy
 import { CreatePromotions1763900500000 } from './1763900500000-CreatePromotions';
 import { CreatePipelineEventsAndOutbox1763900300000 } from './1763900300000-CreatePipelineEventsAndOutbox';
 import { CreateStateMachineChecks1763900700000 } from './1763900700000-CreateStateMachineChecks';
+import { CreateMlflowWebhookDeliveries1764100500000 } from './1764100500000-CreateMlflowWebhookDeliveries';
 
 /** Every migration, oldest first. A migration is never edited after it lands: add a new one. */
-export const MIGRATIONS = [CreateApiKeys1763900000000, CreateProjects1763900100000, CreateAuditEvents1763900200000, CreatePipelineEventsAndOutbox1763900300000, CreateIdempotencyKeys1763900400000, CreatePromotions1763900500000, CreateDeployDecisions1763900600000, CreateStateMachineChecks1763900700000];
+export const MIGRATIONS = [CreateApiKeys1763900000000, CreateProjects1763900100000, CreateAuditEvents1763900200000, CreatePipelineEventsAndOutbox1763900300000, CreateIdempotencyKeys1763900400000, CreatePromotions1763900500000, CreateDeployDecisions1763900600000, CreateStateMachineChecks1763900700000, CreateMlflowWebhookDeliveries1764100500000];

@@ -19,6 +19,7 @@ import { DeployGateModule } from './deploy-gate/deploy-gate.module';
 import { PromotionsModule } from './promotions/promotions.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { ScheduleModule } from '@nestjs/schedule';
+import { RegistryWebhooksModule } from './registry-watch/webhooks/webhooks.module';
 
 const requestIdOfRaw = (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id;
 const urlOf = (req: IncomingMessage) => (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
@@ -66,6 +67,7 @@ export class AppModule {
         PromotionsModule,
         ScheduleModule.forRoot(),
         IdempotencyModule,
+        RegistryWebhooksModule,
       ],
     };
   }

@@ -84,6 +84,12 @@ describe('loadConfig', () => {
     expect(problemsOf({ NOTIFY_WORKER_ENABLED: 'yes' })[0]).toMatch(/^NOTIFY_WORKER_ENABLED/);
   });
 
+  it('reads MLFLOW_WEBHOOK_SECRET byte for byte (MLflow signs with it as given); unset or blank is none', () => {
+    expect(loadConfig({}).mlflowWebhookSecret).toBeUndefined();
+    expect(loadConfig({ MLFLOW_WEBHOOK_SECRET: '  ' }).mlflowWebhookSecret).toBeUndefined();
+    expect(loadConfig({ MLFLOW_WEBHOOK_SECRET: 's3cr3t ' }).mlflowWebhookSecret).toBe('s3cr3t ');
+  });
+
   it('refuses a DATABASE_URL that is not PostgreSQL', () => {
     expect(problemsOf({ DATABASE_URL: 'mysql://x' })[0]).toMatch(/^DATABASE_URL/);
   });
