@@ -20,6 +20,7 @@ import { PromotionsModule } from './promotions/promotions.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { ScheduleModule } from '@nestjs/schedule';
 import { RegistryWebhooksModule } from './registry-watch/webhooks/webhooks.module';
+import { ModelHistoryModule } from './registry-watch/history/model-history.module';
 
 const requestIdOfRaw = (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id;
 const urlOf = (req: IncomingMessage) => (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
@@ -68,6 +69,7 @@ export class AppModule {
         ScheduleModule.forRoot(),
         IdempotencyModule,
         RegistryWebhooksModule,
+        ModelHistoryModule,
       ],
     };
   }
