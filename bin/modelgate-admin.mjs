@@ -8,6 +8,10 @@ const SUBCOMMANDS = {
     summary: "make EventBridge send the projects' Step Functions executions to modelgate",
     run: async (argv, env) => (await import('./admin/provision-events.mjs')).provisionEvents(argv, env),
   },
+  'register-mlflow-webhook': {
+    summary: 'make MLflow (3.3+) tell modelgate of alias, tag and version changes at once',
+    run: async (argv, env) => (await import('./admin/register-mlflow-webhook.mjs')).registerMlflowWebhook(argv, env),
+  },
 };
 
 const HELP = `modelgate-admin: operator commands for modelgate.
@@ -41,7 +45,8 @@ main(process.argv.slice(2)).then(
   },
   (err) => {
     // Any argument may be a secret (--events-key), so each is redacted from the message.
-    const out = makeOutput([process.env.MODELGATE_EVENTS_KEY, process.env.MODELGATE_API_KEY, ...process.argv.slice(3)]);
+    const env = process.env;
+    const out = makeOutput([env.MODELGATE_EVENTS_KEY, env.MODELGATE_API_KEY, env.MLFLOW_WEBHOOK_SECRET, env.MLFLOW_TRACKING_TOKEN, env.MLFLOW_TRACKING_PASSWORD, ...process.argv.slice(3)]);
     out.say(`unexpected error: ${clean(err && err.name)}: ${clean(err && err.message)}`);
     process.exitCode = EXIT_UNREACHABLE;
   },

@@ -10,6 +10,7 @@ import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { CommonError, CommonErrorCode } from './common/errors/domain-error';
 import { GLOBAL_BODY_LIMIT } from './common/http/body-limit.decorator';
+import type { RouteBodyConfig } from './common/http/raw-json-body.decorator';
 import { requestIdOf } from './common/http/request-id';
 import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/app-config';
@@ -22,7 +23,8 @@ const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 
 /**
  * Fastify-level behaviour Nest does not cover: request ids, route body limits, and the body parsers
- * (JSON whose syntax errors are INVALID_JSON, YAML as text for project configs; nothing else: 415).
+ * (JSON whose syntax errors are INVALID_JSON, or the raw text on `@RawJsonBody` routes; YAML as text
+ * for project configs; nothing else: 415).
  */
 function configureFastify(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -30,12 +32,13 @@ function configureFastify(fastify: FastifyInstance): void {
     done();
   });
   fastify.addHook('onRoute', (route) => {
-    const limit = (route.config as { body_limit?: number } | undefined)?.body_limit;
+    const limit = (route.config as RouteBodyConfig | undefined)?.body_limit;
     if (limit) route.bodyLimit = limit;
   });
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if ((request.routeOptions.config as RouteBodyConfig | undefined)?.raw_json_body) return done(null, body);
     if (body === '') return done(null, undefined);
     parseJson(request, body as string, (err, parsed) =>
       err ? done(new CommonError(CommonErrorCode.INVALID_JSON, 'The body is not valid JSON'), undefined) : done(null, parsed),

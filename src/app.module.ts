@@ -19,6 +19,8 @@ import { DeployGateModule } from './deploy-gate/deploy-gate.module';
 import { PromotionsModule } from './promotions/promotions.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { ScheduleModule } from '@nestjs/schedule';
+import { RegistryWebhooksModule } from './registry-watch/webhooks/webhooks.module';
+import { ModelHistoryModule } from './registry-watch/history/model-history.module';
 
 const requestIdOfRaw = (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id;
 const urlOf = (req: IncomingMessage) => (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
@@ -66,6 +68,8 @@ export class AppModule {
         PromotionsModule,
         ScheduleModule.forRoot(),
         IdempotencyModule,
+        RegistryWebhooksModule,
+        ModelHistoryModule,
       ],
     };
   }

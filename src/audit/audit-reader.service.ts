@@ -58,6 +58,22 @@ export class AuditReader {
     return result;
   }
 
+  /** Newest first, with seq below `beforeSeq` (when given): for features that page their own view of the log. */
+  newestBefore(filter: AuditFilter, beforeSeq: number | undefined, limit: number): Promise<AuditEvent[]> {
+    return this.store.newestFirst(filter, beforeSeq, limit);
+  }
+
+  /** Every event matching `filter`, oldest first, read in batches up to the newest when it starts. */
+  async *oldestFirst(filter: AuditFilter): AsyncGenerator<AuditEvent> {
+    const upToSeq = await this.store.lastSeq();
+    for (let afterSeq = 0; afterSeq < upToSeq; ) {
+      const batch = await this.store.oldestFirst(filter, afterSeq, upToSeq, EXPORT_BATCH);
+      yield* batch;
+      if (batch.length < EXPORT_BATCH) return;
+      afterSeq = batch[batch.length - 1].seq;
+    }
+  }
+
   private async *csvChunks(filter: AuditFilter, upToSeq: number, first: AuditEvent[]): AsyncGenerator<string> {
     yield AUDIT_CSV_HEADER;
     let batch = first;

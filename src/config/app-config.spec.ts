@@ -90,6 +90,12 @@ describe('loadConfig', () => {
     for (const bad of ['1', '101', 'ten']) expect(problemsOf({ DATABASE_POOL_SIZE: bad })).toEqual(['DATABASE_POOL_SIZE: must be an integer between 2 and 100']);
   });
 
+  it('reads MLFLOW_WEBHOOK_SECRET byte for byte (MLflow signs with it as given); unset or blank is none', () => {
+    expect(loadConfig({}).mlflowWebhookSecret).toBeUndefined();
+    expect(loadConfig({ MLFLOW_WEBHOOK_SECRET: '  ' }).mlflowWebhookSecret).toBeUndefined();
+    expect(loadConfig({ MLFLOW_WEBHOOK_SECRET: 's3cr3t ' }).mlflowWebhookSecret).toBe('s3cr3t ');
+  });
+
   it('refuses a DATABASE_URL that is not PostgreSQL', () => {
     expect(problemsOf({ DATABASE_URL: 'mysql://x' })[0]).toMatch(/^DATABASE_URL/);
   });

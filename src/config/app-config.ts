@@ -35,6 +35,8 @@ export interface AppConfig {
   retentionDays: number;
   /** The notification outbox worker (one per replica). */
   outbox: { workerEnabled: boolean; pollIntervalMs: number; retryBaseMs: number; sendTimeoutMs: number };
+  /** The secret MLflow signs webhook deliveries with; unset: `/webhooks/mlflow` refuses everything. Secret: never log. */
+  mlflowWebhookSecret?: string;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -120,6 +122,7 @@ const envSchema = z.object({
   NOTIFY_POLL_INTERVAL_MS: z.preprocess(blankToUndefined, integer(10, 600000).default('1000')),
   NOTIFY_RETRY_BASE_MS: z.preprocess(blankToUndefined, integer(1, 3600000).default('2000')),
   NOTIFY_TIMEOUT_MS: z.preprocess(blankToUndefined, integer(100, 120000).default('10000')),
+  MLFLOW_WEBHOOK_SECRET: optionalString,
 });
 
 /**
@@ -177,5 +180,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       retryBaseMs: e.NOTIFY_RETRY_BASE_MS,
       sendTimeoutMs: e.NOTIFY_TIMEOUT_MS,
     },
+    mlflowWebhookSecret: e.MLFLOW_WEBHOOK_SECRET,
   };
 }

@@ -10,7 +10,7 @@ import { AuditFilter } from '../audit.store';
 const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/;
 
 /** An ISO 8601 instant: a real calendar date, and a time zone whenever there is a time. */
-const IsInstant = () =>
+export const IsInstant = () =>
   ValidateBy({
     name: 'isInstant',
     validator: {

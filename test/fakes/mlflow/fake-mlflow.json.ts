@@ -55,8 +55,11 @@ export function runInfoJson(r: FakeRun): Json {
   };
 }
 
-/** runs/create answers without `inputs`; every read carries `"inputs": {}`. */
-export function runJson(r: FakeRun, withInputs = true): Json {
+/**
+ * 2.9.2: runs/create answers without `inputs`, every read carries `"inputs": {}`. 3.x: create has
+ * `inputs` too, and reads add `"outputs": {}`.
+ */
+export function runJson(r: FakeRun, extra: { inputs: boolean; outputs: boolean } = { inputs: true, outputs: false }): Json {
   return {
     info: runInfoJson(r),
     data: {
@@ -64,7 +67,8 @@ export function runJson(r: FakeRun, withInputs = true): Json {
       ...nonEmpty('params', keyValues(r.params)),
       ...nonEmpty('tags', keyValues(r.tags)),
     },
-    ...(withInputs ? { inputs: {} } : {}),
+    ...(extra.inputs ? { inputs: {} } : {}),
+    ...(extra.outputs ? { outputs: {} } : {}),
   };
 }
 

@@ -201,6 +201,11 @@ export class FakeRegistry {
     this.version(name, rawVersion).tags.set(key, value);
   }
 
+  /** Deleting a tag the version does not have changes nothing and is no error. */
+  deleteVersionTag(name: string, rawVersion: unknown, key: string): void {
+    this.version(name, rawVersion).tags.delete(key);
+  }
+
   setAlias(name: string, alias: string, rawVersion: unknown): void {
     validateAlias(alias);
     const v = this.version(name, rawVersion);

@@ -1,11 +1,17 @@
 import { MISSING, MlflowApiError } from './fake-mlflow.errors';
 import { experimentJson, listJson, metricJson, modelJson, runInfoJson, runJson, versionJson } from './fake-mlflow.json';
+import type { MlflowPersonality } from './fake-mlflow.personality';
 import type { FakeRegistry } from './fake-mlflow.registry';
-import type { FakeMetric, FakeTracking, ViewType } from './fake-mlflow.tracking';
+import type { FakeMetric, FakeRun, FakeTracking, ViewType } from './fake-mlflow.tracking';
+import type { FakeWebhooks } from './fake-mlflow.webhooks';
 
 export interface FakeState {
   tracking: FakeTracking;
   registry: FakeRegistry;
+  /** Which MLflow release the answers follow. */
+  personality: MlflowPersonality;
+  /** Registered webhooks (3.3+): every registry write below announces itself there. */
+  webhooks: FakeWebhooks;
 }
 
 export type Params = Record<string, unknown>;
@@ -16,7 +22,7 @@ type Schema = [string, ...Rule[]][];
 export interface Route {
   /** Checked only for JSON bodies: MLflow skips it for a GET with a query string. */
   schema: Schema;
-  handle(p: Params, s: FakeState): Json;
+  handle(p: Params, s: FakeState): Json | Promise<Json>;
 }
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -74,8 +80,14 @@ const SEARCH: Schema = [['filter', 'string'], ['max_results', 'int'], ['order_by
 
 const getLatest: Route = {
   schema: [NAME, ['stages', 'list']],
-  handle: (p, s) => listJson('model_versions', s.registry.latestVersions(s.registry.model(required(p, 'name')), list(p, 'stages')).map((v) => versionJson(v))),
+  handle: (p, s) => {
+    const latest = s.registry.latestVersions(s.registry.model(required(p, 'name')), list(p, 'stages'));
+    return listJson('model_versions', latest.map((v) => versionJson(v, s.personality.latestVersionsCarryAliases ? s.registry.aliasesOf(v) : undefined)));
+  },
 };
+
+/** A run as reads answer it; runs/create differs on 2.9.2 (no `inputs`). */
+const readRunJson = (r: FakeRun, s: FakeState) => runJson(r, { inputs: true, outputs: s.personality.runInputsOutputs });
 
 const searchExperiments: Route = {
   schema: [...SEARCH, ['view_type', 'string']],
@@ -85,12 +97,16 @@ const searchExperiments: Route = {
   },
 };
 
-/** MLflow 2.9's REST routes under /api/2.0/mlflow/, with the methods Flask accepts for each. */
+/** MLflow 2.9's REST routes under /api/2.0/mlflow/, with the methods Flask accepts for each (3.x adds webhooks). */
 export const ROUTES: Record<string, Partial<Record<Method, Route>>> = {
   'registered-models/create': {
     POST: {
       schema: [NAME, ['tags', 'list'], ['description', 'string']],
-      handle: (p, s) => ({ registered_model: modelJson(s.registry.createModel(required(p, 'name'), { description: str(p, 'description'), tags: record(p, 'tags') }), s.registry) }),
+      handle: (p, s) => {
+        const model = s.registry.createModel(required(p, 'name'), { description: str(p, 'description'), tags: record(p, 'tags') });
+        s.webhooks.announce('registered_model.created', { name: model.name, tags: record(p, 'tags'), description: str(p, 'description') ?? '' });
+        return { registered_model: modelJson(model, s.registry) };
+      },
     },
   },
   'registered-models/get': {
@@ -116,11 +132,21 @@ export const ROUTES: Record<string, Partial<Record<Method, Route>>> = {
     },
     POST: {
       schema: [NAME, ['alias', 'required', 'string'], VERSION],
-      handle: (p, s) => (s.registry.setAlias(required(p, 'name'), required(p, 'alias'), p.version), {}),
+      handle: (p, s) => {
+        const [name, alias] = [required(p, 'name'), required(p, 'alias')];
+        s.registry.setAlias(name, alias, p.version);
+        s.webhooks.announce('model_version_alias.created', { name, alias, version: String(p.version) });
+        return {};
+      },
     },
     DELETE: {
       schema: [NAME, ['alias', 'required', 'string']],
-      handle: (p, s) => (s.registry.deleteAlias(required(p, 'name'), required(p, 'alias')), {}),
+      handle: (p, s) => {
+        const [name, alias] = [required(p, 'name'), required(p, 'alias')];
+        s.registry.deleteAlias(name, alias);
+        s.webhooks.announce('model_version_alias.deleted', { name, alias });
+        return {};
+      },
     },
   },
   'model-versions/create': {
@@ -134,6 +160,8 @@ export const ROUTES: Record<string, Partial<Record<Method, Route>>> = {
           tags: record(p, 'tags'),
           runLink: str(p, 'run_link'),
         });
+        const data = { name: v.name, version: String(v.version), source: v.source, run_id: v.runId ?? null, tags: record(p, 'tags'), description: str(p, 'description') ?? null };
+        s.webhooks.announce('model_version.created', data);
         return { model_version: versionJson(v) };
       },
     },
@@ -177,7 +205,23 @@ export const ROUTES: Record<string, Partial<Record<Method, Route>>> = {
   'model-versions/set-tag': {
     POST: {
       schema: [NAME, VERSION, ['key', 'required', 'string'], ['value', 'string']],
-      handle: (p, s) => (s.registry.setVersionTag(required(p, 'name'), p.version, required(p, 'key'), str(p, 'value') ?? ''), {}),
+      handle: (p, s) => {
+        const [name, key, value] = [required(p, 'name'), required(p, 'key'), str(p, 'value') ?? ''];
+        s.registry.setVersionTag(name, p.version, key, value);
+        s.webhooks.announce('model_version_tag.set', { name, version: String(p.version), key, value });
+        return {};
+      },
+    },
+  },
+  'model-versions/delete-tag': {
+    DELETE: {
+      schema: [NAME, VERSION, ['key', 'required', 'string']],
+      handle: (p, s) => {
+        const [name, key] = [required(p, 'name'), required(p, 'key')];
+        s.registry.deleteVersionTag(name, p.version, key);
+        s.webhooks.announce('model_version_tag.deleted', { name, version: String(p.version), key });
+        return {};
+      },
     },
   },
   'experiments/create': {
@@ -194,13 +238,14 @@ export const ROUTES: Record<string, Partial<Record<Method, Route>>> = {
     POST: {
       schema: [['experiment_id', 'string'], ['user_id', 'string'], ['start_time', 'int'], ['tags', 'list'], ['run_name', 'string']],
       handle: (p, s) => {
-        const run = s.tracking.createRun({ experimentId: str(p, 'experiment_id'), userId: str(p, 'user_id'), runName: str(p, 'run_name'), startTime: int(p, 'start_time'), tags: record(p, 'tags') });
-        return { run: runJson(run, false) };
+        // start_time is an unset proto field when left out: MLflow stores 0 (3.x capture).
+        const run = s.tracking.createRun({ experimentId: str(p, 'experiment_id'), userId: str(p, 'user_id'), runName: str(p, 'run_name'), startTime: int(p, 'start_time') ?? 0, tags: record(p, 'tags') });
+        return { run: runJson(run, { inputs: s.personality.runInputsOutputs, outputs: false }) };
       },
     },
   },
   'runs/get': {
-    GET: { schema: [['run_id', 'required', 'string']], handle: (p, s) => ({ run: runJson(s.tracking.run(str(p, 'run_id') ?? required(p, 'run_uuid'))) }) },
+    GET: { schema: [['run_id', 'required', 'string']], handle: (p, s) => ({ run: readRunJson(s.tracking.run(str(p, 'run_id') ?? required(p, 'run_uuid')), s) }) },
   },
   'runs/update': {
     POST: {
@@ -223,7 +268,7 @@ export const ROUTES: Record<string, Partial<Record<Method, Route>>> = {
         const q = search(p);
         if ((q.maxResults ?? 0) > 50000) throw new MlflowApiError(400, 'INVALID_PARAMETER_VALUE', `Invalid value ${q.maxResults} for parameter 'max_results' supplied.`);
         const page = s.tracking.searchRuns({ ...q, experimentIds: list(p, 'experiment_ids').map(String), runViewType: str(p, 'run_view_type') as ViewType });
-        return listJson('runs', page.page.map((r) => runJson(r)), page.next);
+        return listJson('runs', page.page.map((r) => readRunJson(r, s)), page.next);
       },
     },
   },

@@ -1,13 +1,19 @@
 import { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HTML_404, HTML_405, MlflowApiError } from './fake-mlflow.errors';
+import { HTML_404, HTML_405, HtmlPageError, MlflowApiError } from './fake-mlflow.errors';
 import { HeldRequests, RequestHold } from './fake-mlflow.hold';
+import { OutOfBandDoor } from './fake-mlflow.out-of-band';
+import { personalityOf } from './fake-mlflow.personality';
 import { FakeRegistry } from './fake-mlflow.registry';
 import { FakeState, Method, Params, ROUTES, validate } from './fake-mlflow.routes';
 import { FakeMlflowSeeder } from './fake-mlflow.seed';
 import { FakeClock, FakeTracking } from './fake-mlflow.tracking';
+import { webhookRoutes } from './fake-mlflow.webhook-routes';
+import { FakeWebhooks } from './fake-mlflow.webhooks';
 
 export interface FakeMlflowOptions {
+  /** The release to answer like: `2.9.2` (default) or a 3.x one such as `3.11.2.dev0` (webhooks from 3.3). */
+  version?: string;
   /** Serve under a path prefix, as behind a reverse proxy (e.g. `/mlflow`). */
   basePath?: string;
   /** Refuse calls without these credentials (401), as MLflow's basic-auth app or a proxy would. */
@@ -62,12 +68,15 @@ function jsonBody(raw: string): Params {
 }
 
 /**
- * An in-process MLflow 2.9 tracking server on a random loopback port: stateful, seeded with
- * factories, and able to fail on demand. Behaviours copied from test/fixtures/mlflow/README.md.
+ * An in-process MLflow tracking server on a random loopback port: stateful, seeded with factories,
+ * and able to fail on demand. Behaviours copied from test/fixtures/mlflow/README.md (2.9.2, the
+ * default) and test/fixtures/mlflow3/README.md (3.x, with webhooks and signed deliveries).
  */
 export class FakeMlflow {
   readonly state: FakeState;
   readonly seed: FakeMlflowSeeder;
+  /** Changes made behind modelgate's back, as MLflow's UI would make them. */
+  readonly outOfBand: OutOfBandDoor;
   readonly requests: RecordedRequest[] = [];
   url = '';
   private readonly server: Server;
@@ -80,8 +89,9 @@ export class FakeMlflow {
 
   private constructor(private readonly options: FakeMlflowOptions) {
     const clock = new FakeClock();
-    this.state = { tracking: new FakeTracking(clock), registry: new FakeRegistry(clock) };
+    this.state = { tracking: new FakeTracking(clock), registry: new FakeRegistry(clock), personality: personalityOf(options.version), webhooks: new FakeWebhooks(clock) };
     this.seed = new FakeMlflowSeeder(this.state);
+    this.outOfBand = new OutOfBandDoor(this.state);
     this.basePath = (options.basePath ?? '').replace(/\/+$/, '');
     this.server = createServer((req, res) => void this.handle(req, res));
   }
@@ -93,7 +103,13 @@ export class FakeMlflow {
     return fake;
   }
 
+  /** The webhooks registered (3.3+) and every delivery sent to them. */
+  get webhooks(): FakeWebhooks {
+    return this.state.webhooks;
+  }
+
   async stop(): Promise<void> {
+    await this.state.webhooks.settled();
     for (const hold of this.holds) hold.discard();
     for (const timer of this.timers) clearTimeout(timer);
     this.server.closeAllConnections();
@@ -172,16 +188,16 @@ export class FakeMlflow {
       return;
     }
     if (path === undefined) return this.send(res, 404, HTML_TYPE, HTML_404);
-    this.route((req.method ?? 'GET').toUpperCase(), path, url, req.headers, raw, res);
+    await this.route((req.method ?? 'GET').toUpperCase(), path, url, req.headers, raw, res);
   }
 
-  private route(method: string, path: string, url: URL, headers: IncomingHttpHeaders, raw: string, res: ServerResponse): void {
+  private async route(method: string, path: string, url: URL, headers: IncomingHttpHeaders, raw: string, res: ServerResponse): Promise<void> {
     if (path === '/health' || path === '/version') {
       if (method !== 'GET') return this.send(res, 405, HTML_TYPE, HTML_405);
-      return this.send(res, 200, HTML_TYPE, path === '/health' ? 'OK' : '2.9.2');
+      return this.send(res, 200, HTML_TYPE, path === '/health' ? 'OK' : this.state.personality.version);
     }
     const name = API.exec(path)?.[1];
-    const routes = name ? ROUTES[name] : undefined;
+    const routes = name ? (ROUTES[name] ?? (this.state.personality.webhooks ? webhookRoutes(name) : undefined)) : undefined;
     if (!routes) return this.send(res, 404, HTML_TYPE, HTML_404);
     const route = routes[method as Method];
     if (!route) return this.send(res, 405, HTML_TYPE, HTML_405);
@@ -200,8 +216,9 @@ export class FakeMlflow {
         params = jsonBody(raw);
         validate(route.schema, params);
       }
-      this.send(res, 200, JSON_TYPE, JSON.stringify(route.handle(params, this.state), null, 2));
+      this.send(res, 200, JSON_TYPE, JSON.stringify(await route.handle(params, this.state), null, 2));
     } catch (err) {
+      if (err instanceof HtmlPageError) return this.send(res, err.status, HTML_TYPE, err.html);
       const e = err instanceof MlflowApiError ? err : new MlflowApiError(500, 'INTERNAL_ERROR', String(err));
       this.send(res, e.status, JSON_TYPE, JSON.stringify({ error_code: e.errorCode, message: e.message }));
     }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** One captured exchange with the real MLflow 2.9.2 (test/fixtures/mlflow/README.md). */
+/** One captured exchange with a real MLflow: 2.9.2 (test/fixtures/mlflow/) or 3.11.2.dev0 (test/fixtures/mlflow3/). */
 export interface MlflowFixture {
   request: {
     method: string;
@@ -22,9 +22,10 @@ export interface Exchange {
 }
 
 export const FIXTURES_DIR = join(__dirname, '..', '..', 'fixtures', 'mlflow');
+export const FIXTURES_DIR_3 = join(__dirname, '..', '..', 'fixtures', 'mlflow3');
 
-export function loadFixture(name: string): MlflowFixture {
-  return JSON.parse(readFileSync(join(FIXTURES_DIR, `${name}.json`), 'utf8')) as MlflowFixture;
+export function loadFixture(name: string, dir = FIXTURES_DIR): MlflowFixture {
+  return JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as MlflowFixture;
 }
 
 /** Replaces every occurrence of each key by its value in a JSON-able value. */
