@@ -5,6 +5,8 @@ import type { Approval, NewPromotion, Promotion, PromotionStatus } from './promo
 export interface PromotionFilter {
   model?: string;
   status?: PromotionStatus;
+  project?: string;
+  requestedBy?: string;
 }
 
 /** Newest first; the cursor is the last row of the previous page. */

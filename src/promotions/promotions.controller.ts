@@ -63,7 +63,8 @@ export class PromotionsController {
   @Roles(Role.READER)
   @ApiOkResponse({ type: PromotionPageView })
   async list(@Query() query: PromotionsQueryDto): Promise<PromotionPageView> {
-    const page = await this.promotions.list({ model: query.model, status: query.status }, query.max_results ?? DEFAULT_PAGE_SIZE, query.page_token);
+    const filter = { model: query.model, status: query.status, project: query.project, requestedBy: query.requested_by };
+    const page = await this.promotions.list(filter, query.max_results ?? DEFAULT_PAGE_SIZE, query.page_token);
     return { ...page, items: page.items.map(PromotionView.of) };
   }
 

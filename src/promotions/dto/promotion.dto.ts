@@ -52,6 +52,8 @@ export class RejectDto extends DecisionDto {
 export class PromotionsQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256) model?: string;
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: PromotionStatus;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) project?: string;
+  @ApiPropertyOptional({ description: 'API key name of the requester' }) @IsOptional() @IsString() @MaxLength(100) requested_by?: string;
 }
 
 export class ApprovalView {
