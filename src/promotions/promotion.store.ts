@@ -7,6 +7,8 @@ export interface PromotionFilter {
   status?: PromotionStatus;
   project?: string;
   requestedBy?: string;
+  /** Pending promotions this approver may still decide: not their own, not yet voted on. */
+  awaitingDecisionBy?: string;
 }
 
 /** Newest first; the cursor is the last row of the previous page. */

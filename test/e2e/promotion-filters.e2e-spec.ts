@@ -44,4 +44,20 @@ describe('GET /promotions filters', () => {
     expect(await list({ requested_by: 'alice', project: 'alpha-project' })).toEqual(['alice_alpha']);
     expect(await list({ project: 'nobody-claims-this' })).toEqual([]);
   });
+
+  it('awaiting=me lists what the caller may still decide: pending, not their own, not yet voted on', async () => {
+    expect(await list({ awaiting: 'me' }, bob)).toEqual(['alice_alpha', 'dave_alpha']);
+    expect(await list({ awaiting: 'me', status: 'pending_approval' }, dave)).toEqual(['alice_alpha']);
+
+    expect((await t.request('POST', `/promotions/${ids.alice_alpha}/approve`, { key: bob, body: {} })).status).toBe(202);
+    expect(await list({ awaiting: 'me' }, bob)).toEqual(['dave_alpha']);
+    expect(await list({ awaiting: 'me' }, carol)).toEqual(['alice_alpha', 'dave_alpha']);
+    expect(await list({ awaiting: 'me', project: 'alpha-project', requested_by: 'dave' }, carol)).toEqual(['dave_alpha']);
+  });
+
+  it('awaiting=me is empty for keys that cannot approve, and refuses anything but me', async () => {
+    expect(await list({ awaiting: 'me' }, reader)).toEqual([]);
+    expect(await list({ awaiting: 'me' }, alice)).toEqual([]);
+    expectError(await t.request('GET', '/promotions', { query: { awaiting: 'bob' } }), 400, 'VALIDATION_FAILED');
+  });
 });
