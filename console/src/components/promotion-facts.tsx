@@ -14,7 +14,7 @@ export function PromotionTitle({ promotion: p, link = true }: { promotion: Promo
 export function PromotionFacts({ promotion: p, now }: { promotion: Promotion; now: number }) {
   const commented = p.approvals.filter((a) => a.comment);
   return (
-    <>
+    <div class="request-body">
       <dl class="facts">
         <dt>Status</dt>
         <dd>
@@ -47,6 +47,12 @@ export function PromotionFacts({ promotion: p, now }: { promotion: Promotion; no
             <dd>{timeLeft(p.expires_at, now)}</dd>
           </>
         ) : null}
+        {p.completed_at ? (
+          <>
+            <dt>Completed</dt>
+            <dd>{formatTime(p.completed_at)}</dd>
+          </>
+        ) : null}
         {p.failure ? (
           <>
             <dt>Failure</dt>
@@ -69,6 +75,6 @@ export function PromotionFacts({ promotion: p, now }: { promotion: Promotion; no
         ) : null}
       </dl>
       <VerdictTable verdict={p.verdict} />
-    </>
+    </div>
   );
 }

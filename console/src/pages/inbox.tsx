@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import { ApiError, get } from '../api';
 import { ErrorNote, Loading, Section, StatusBadge } from '../components/common';
 import { ApprovalCount, DecisionPanel } from '../components/decision-panel';
@@ -33,12 +34,19 @@ async function loadInbox(me: Me): Promise<{ mine: Promotion[]; open: Promotion[]
 export function InboxPage({ me }: { me: Me }) {
   const inbox = useLoad(() => loadInbox(me), [me.name], REFRESH_MS);
   const now = useNow(1000);
+  // A decided request leaves the list at the next load: say what became of it.
+  const [recent, setRecent] = useState<Promotion[]>([]);
+  const decided = (p: Promotion) => {
+    setRecent((r) => [p, ...r.filter((x) => x.id !== p.id)].slice(0, 5));
+    inbox.reload();
+  };
   if (!inbox.data) return inbox.error ? <ErrorNote error={inbox.error} /> : <Loading what="the inbox" />;
   const { mine, open } = inbox.data;
   return (
     <>
       <h1>Inbox</h1>
       <ErrorNote error={inbox.error} />
+      <RecentDecisions me={me} recent={recent} />
       {canApprove(me) ? (
         <Section title={`Awaiting your decision (${mine.length})`}>
           {mine.length === 0 ? <p class="muted">Nothing awaits you. This page refreshes by itself.</p> : null}
@@ -48,7 +56,7 @@ export function InboxPage({ me }: { me: Me }) {
                 <PromotionTitle promotion={p} />
               </h3>
               <PromotionFacts promotion={p} now={now} />
-              <DecisionPanel promotion={p} onDecided={inbox.reload} />
+              <DecisionPanel promotion={p} onDecided={decided} />
             </article>
           ))}
         </Section>
@@ -90,5 +98,22 @@ export function InboxPage({ me }: { me: Me }) {
         )}
       </Section>
     </>
+  );
+}
+
+function RecentDecisions({ me, recent }: { me: Me; recent: Promotion[] }) {
+  return (
+    <div role="status" aria-live="polite">
+      {recent.length ? (
+        <ul class="plain ok">
+          {recent.map((p) => (
+            <li key={p.id}>
+              You {p.approvals.find((a) => a.approver === me.name)?.decision === 'reject' ? 'rejected' : 'approved'} <PromotionTitle promotion={p} />: it is now{' '}
+              <StatusBadge status={p.status} />
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
   );
 }

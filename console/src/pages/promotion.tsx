@@ -20,9 +20,10 @@ async function load(id: string): Promise<{ promotion: Promotion; timeline: Audit
   return { promotion, timeline: await timelineOf(promotion) };
 }
 
-const detailOf = (e: AuditEvent) => {
-  const comment = typeof e.details.comment === 'string' ? e.details.comment : undefined;
-  return [e.reason, comment].filter(Boolean).join(' — ');
+/** What an event adds: the request's reason, a vote's comment (every event repeats the reason). */
+const detailOf = (e: AuditEvent): string => {
+  if (typeof e.details.comment === 'string' && e.details.comment) return e.details.comment;
+  return e.action === 'promotion.requested' || e.action === 'rollback' ? (e.reason ?? '') : '';
 };
 
 export function PromotionPage({ me, id }: { me: Me; id: string }) {
