@@ -102,6 +102,16 @@ export function AuditPage() {
   );
 }
 
+/** The reason, else what the details say in a line (a key's name and roles, a project…). */
+function summaryOf(e: AuditEvent): string {
+  if (e.reason) return e.reason;
+  const parts = Object.entries(e.details)
+    .filter(([k, v]) => !k.endsWith('_id') && v !== null && (typeof v !== 'object' || Array.isArray(v)))
+    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`);
+  const line = parts.join('; ');
+  return line.length > 160 ? `${line.slice(0, 159)}…` : line;
+}
+
 function EventTable({ events }: { events: AuditEvent[] }) {
   if (events.length === 0) return <p class="muted">No event matches.</p>;
   return (
@@ -114,7 +124,7 @@ function EventTable({ events }: { events: AuditEvent[] }) {
           <th scope="col">Action</th>
           <th scope="col">Model</th>
           <th scope="col">Stages</th>
-          <th scope="col">Reason</th>
+          <th scope="col">Reason or details</th>
         </tr>
       </thead>
       <tbody>
@@ -126,7 +136,7 @@ function EventTable({ events }: { events: AuditEvent[] }) {
             <td>{e.action}</td>
             <td>{e.model ? `${e.model}${e.version ? ` v${e.version}` : ''}` : '—'}</td>
             <td>{e.from_stage || e.to_stage ? `${e.from_stage ?? '?'} → ${e.to_stage ?? '?'}` : '—'}</td>
-            <td class="prose">{e.reason ?? ''}</td>
+            <td class="prose">{summaryOf(e)}</td>
           </tr>
         ))}
       </tbody>

@@ -8,6 +8,8 @@ import { isAdmin } from '../roles';
 import type { Me, Notification, Page, PipelineRun } from '../types';
 
 const KEYS = ['project', 'status'] as const;
+/** Deliveries move on by themselves (retries, a replayed one): the page follows. */
+const REFRESH_MS = 5000;
 
 /** Step Functions executions seen, what failed, and how each notification about them went. */
 export function PipelinesPage({ me }: { me: Me }) {
@@ -15,6 +17,7 @@ export function PipelinesPage({ me }: { me: Me }) {
   const page = useLoad(
     () => get<Page<PipelineRun>>('/pipeline-runs', { ...filters.values, max_results: 50, page_token: filters.pageToken }),
     [JSON.stringify(filters.values), filters.pageToken],
+    REFRESH_MS,
   );
   return (
     <>
@@ -71,6 +74,9 @@ export function PipelinesPage({ me }: { me: Me }) {
   );
 }
 
+/** `slack:ml-alerts`, `e-mail to oncall@…`, `the event bus`. */
+const targetOf = (n: Notification) => (n.kind === 'slack' ? (n.recipient ?? 'Slack') : n.kind === 'email' ? `e-mail to ${n.recipient}` : 'the event bus');
+
 function Deliveries({ items, admin, onRetried }: { items: Notification[]; admin: boolean; onRetried: () => void }) {
   const [error, setError] = useState<Error>();
   if (items.length === 0) return <span class="muted">none</span>;
@@ -88,10 +94,16 @@ function Deliveries({ items, admin, onRetried }: { items: Notification[]; admin:
       <ul class="plain deliveries">
         {items.map((n) => (
           <li key={n.id}>
-            <StatusBadge status={n.status} /> {n.kind} to {n.recipient ?? 'the event bus'}
-            {n.status !== 'delivered' ? <span class="muted"> ({n.attempts} attempts{n.last_error ? `: ${n.last_error}` : ''})</span> : null}
+            <StatusBadge status={n.status} /> {targetOf(n)}
+            {n.status !== 'delivered' ? (
+              <span class="muted">
+                {' '}
+                ({n.attempts} attempt{n.attempts === 1 ? '' : 's'}
+                {n.last_error ? `: ${n.last_error}` : ''})
+              </span>
+            ) : null}
             {admin && n.status === 'dead' ? (
-              <button type="button" class="small" onClick={() => void retry(n)} aria-label={`Retry the ${n.kind} to ${n.recipient ?? 'the event bus'}`}>
+              <button type="button" class="small" onClick={() => void retry(n)} aria-label={`Retry the notification to ${targetOf(n)}`}>
                 Retry
               </button>
             ) : null}
