@@ -79,7 +79,7 @@ describe('approvals in the console', () => {
     expect(await archive.isChecked()).toBe(true);
     await page.getByLabel('Comment').fill('drift on segment B');
     await page.getByRole('button', { name: 'Reject' }).click();
-    await page.getByRole('status').filter({ hasText: 'Rejected. The promotion is now rejected.' }).waitFor();
+    await page.getByRole('status').filter({ hasText: 'You rejected this promotion: it is now rejected' }).waitFor();
 
     const saved = await w.t.request('GET', `/promotions/${id}`);
     expect(saved.body).toMatchObject({ status: 'rejected', approvals: [{ approver: 'carol', decision: 'reject', comment: 'drift on segment B' }] });
@@ -133,6 +133,7 @@ describe('approvals in the console', () => {
     const id = await request('alice', 'churn', 2);
     const { page } = await w.tabOf('carol', `/console/promotions/${id}`);
     await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('status').filter({ hasText: 'You approved this promotion: it is now pending approval' }).waitFor();
     await page.getByText('1 of 2 approvals (1 missing)').first().waitFor();
     expect(stageOf('churn', 2)).toBe('Staging');
   });

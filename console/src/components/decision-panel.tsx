@@ -16,17 +16,19 @@ export function ApprovalCount({ promotion }: { promotion: Promotion }) {
   );
 }
 
+/** What the caller's vote on `p` was, as a past-tense verb. */
+export const decidedVerb = (p: Promotion, me: string) => (p.approvals.find((a) => a.approver === me)?.decision === 'reject' ? 'rejected' : 'approved');
+
 /**
  * Approve, or reject with a comment (archiving a Staging → Production candidate unless unticked, as
  * the API does by default). Each click sends its own Idempotency-Key; the server's refusal (a
- * requester deciding, a second vote) is shown as it words it.
+ * requester deciding, a second vote) is shown as it words it. The page says what became of it.
  */
 export function DecisionPanel({ promotion, onDecided }: { promotion: Promotion; onDecided: (p: Promotion) => void }) {
   const [comment, setComment] = useState('');
   const [archive, setArchive] = useState(true);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<Error>();
-  const [done, setDone] = useState<string>();
   const offersArchive = promotion.from_stage === 'Staging' && promotion.to_stage === 'Production';
   const id = `decide-${promotion.id}`;
 
@@ -39,9 +41,7 @@ export function DecisionPanel({ promotion, onDecided }: { promotion: Promotion; 
     setError(undefined);
     try {
       const body = action === 'approve' ? { ...(comment.trim() ? { comment: comment.trim() } : {}) } : { comment: comment.trim(), ...(offersArchive ? { archive } : {}) };
-      const updated = await api<Promotion>('POST', `/promotions/${promotion.id}/${action}`, { body, idempotent: true });
-      setDone(action === 'approve' ? `Approved. The promotion is now ${updated.status.replace('_', ' ')}.` : `Rejected. The promotion is now ${updated.status}.`);
-      onDecided(updated);
+      onDecided(await api<Promotion>('POST', `/promotions/${promotion.id}/${action}`, { body, idempotent: true }));
     } catch (err) {
       setError(err instanceof ApiError || err instanceof Error ? err : new Error(String(err)));
     } finally {
@@ -67,11 +67,6 @@ export function DecisionPanel({ promotion, onDecided }: { promotion: Promotion; 
         ) : null}
       </div>
       <ErrorNote error={error} />
-      {done ? (
-        <p class="ok" role="status">
-          {done}
-        </p>
-      ) : null}
     </form>
   );
 }

@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { ApiError, get } from '../api';
 import { ErrorNote, Loading, Section, StatusBadge } from '../components/common';
-import { ApprovalCount, DecisionPanel } from '../components/decision-panel';
+import { ApprovalCount, DecisionPanel, decidedVerb } from '../components/decision-panel';
 import { PromotionFacts, PromotionTitle } from '../components/promotion-facts';
 import { formatTime, timeLeft } from '../format';
 import { useLoad, useNow } from '../hooks';
@@ -108,7 +108,7 @@ function RecentDecisions({ me, recent }: { me: Me; recent: Promotion[] }) {
         <ul class="plain ok">
           {recent.map((p) => (
             <li key={p.id}>
-              You {p.approvals.find((a) => a.approver === me.name)?.decision === 'reject' ? 'rejected' : 'approved'} <PromotionTitle promotion={p} />: it is now{' '}
+              You {decidedVerb(p, me.name)} <PromotionTitle promotion={p} />: it is now{' '}
               <StatusBadge status={p.status} />
             </li>
           ))}

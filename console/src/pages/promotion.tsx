@@ -1,6 +1,7 @@
+import { useState } from 'preact/hooks';
 import { get } from '../api';
-import { ErrorNote, Loading, Section } from '../components/common';
-import { DecisionPanel } from '../components/decision-panel';
+import { ErrorNote, Loading, Section, StatusBadge } from '../components/common';
+import { DecisionPanel, decidedVerb } from '../components/decision-panel';
 import { PromotionFacts, PromotionTitle } from '../components/promotion-facts';
 import { formatTime } from '../format';
 import { useLoad, useNow } from '../hooks';
@@ -29,6 +30,11 @@ const detailOf = (e: AuditEvent): string => {
 export function PromotionPage({ me, id }: { me: Me; id: string }) {
   const page = useLoad(() => load(id), [id], REFRESH_MS);
   const now = useNow(1000);
+  const [decided, setDecided] = useState<Promotion>();
+  const onDecided = (p: Promotion) => {
+    setDecided(p);
+    page.reload();
+  };
   if (!page.data) return page.error ? <ErrorNote error={page.error} /> : <Loading what="the promotion" />;
   const { promotion: p, timeline } = page.data;
   return (
@@ -37,12 +43,19 @@ export function PromotionPage({ me, id }: { me: Me; id: string }) {
         <PromotionTitle promotion={p} link={false} />
       </h1>
       <ErrorNote error={page.error} />
+      <div role="status" aria-live="polite">
+        {decided ? (
+          <p class="ok">
+            You {decidedVerb(decided, me.name)} this promotion: it is now <StatusBadge status={decided.status} />
+          </p>
+        ) : null}
+      </div>
       <Section title="Promotion">
         <PromotionFacts promotion={p} now={now} />
       </Section>
       {canApprove(me) && p.status === 'pending_approval' ? (
         <Section title="Your decision">
-          <DecisionPanel promotion={p} onDecided={page.reload} />
+          <DecisionPanel promotion={p} onDecided={onDecided} />
         </Section>
       ) : null}
       <Section title="Timeline">
