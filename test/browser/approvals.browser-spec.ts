@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { FakeMlflow } from '../fakes/mlflow';
 import { promote, projectYaml, putProject } from '../helpers/promotions';
+import { withDatabase } from '../helpers/test-database';
 import { ConsoleWorld } from './support/console-world';
 
 /** Staging versions of `credit` (roc_auc 0.91), one per scenario, so no test depends on another. */
@@ -62,6 +63,8 @@ describe('approvals in the console', () => {
     await page.getByRole('status').filter({ hasText: 'You approved credit version 2: Staging → Production: it is now completed' }).waitFor();
     await credit.waitFor({ state: 'detached' });
     expect(stageOf('credit', 2)).toBe('Production');
+    const keys = await withDatabase(w.t.databaseUrl, async (db) => (await db.query(`SELECT key, route FROM idempotency_keys WHERE key_holder = 'bob'`)).rows);
+    expect(keys).toEqual([{ key: expect.stringMatching(/^console-[0-9a-f]{32}$/), route: expect.stringContaining('/approve') }]);
 
     await tab.goto(`/console/promotions/${id}`);
     await page.locator('.badge', { hasText: 'completed' }).first().waitFor();

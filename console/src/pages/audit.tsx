@@ -106,7 +106,8 @@ export function AuditPage() {
 function summaryOf(e: AuditEvent): string {
   if (e.reason) return e.reason;
   const parts = Object.entries(e.details)
-    .filter(([k, v]) => !k.endsWith('_id') && v !== null && (typeof v !== 'object' || Array.isArray(v)))
+    // Ids and hashes say nothing at a glance.
+    .filter(([k, v]) => !/_(id|hash)$/.test(k) && v !== null && (typeof v !== 'object' || Array.isArray(v)))
     .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`);
   const line = parts.join('; ');
   return line.length > 160 ? `${line.slice(0, 159)}…` : line;
@@ -131,7 +132,7 @@ function EventTable({ events }: { events: AuditEvent[] }) {
         {events.map((e) => (
           <tr key={e.seq}>
             <td>{e.seq}</td>
-            <td>{formatTime(e.at)}</td>
+            <td class="nowrap">{formatTime(e.at)}</td>
             <td>{e.actor}</td>
             <td>{e.action}</td>
             <td>{e.model ? `${e.model}${e.version ? ` v${e.version}` : ''}` : '—'}</td>
