@@ -17,6 +17,7 @@ const ROOT = resolve(__dirname, '..', '..');
 const DATA_DIR = join(ROOT, '.modelgate-demo');
 const PROJECTS_DIR = join(ROOT, 'demo', 'projects');
 const FAILED_EVENT = join(ROOT, 'test', 'fixtures', 'events', 'sfn-failed.json');
+const CONSOLE_DIR = join(ROOT, 'dist', 'console');
 const STOP_GRACE_MS = 20_000;
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
@@ -24,6 +25,18 @@ const print = (line: string) => process.stdout.write(`${line}\n`);
 /** The demo's own knobs (it is not the service: it reads its environment itself). */
 const wantedPort = Number(process.env.DEMO_PORT ?? 3000);
 const logLevel = (process.env.LOG_LEVEL ?? 'warn') as LogLevel;
+
+/** A port nothing listens on now (the console's links need it before modelgate starts). */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => done(port));
+    });
+  });
+}
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((done) => {
@@ -93,8 +106,8 @@ async function main(): Promise<void> {
     upstreams = await startUpstreams();
     print('starting the embedded PostgreSQL in .modelgate-demo/pg (the first run initialises it: a few seconds)…');
     database = await startDemoDatabase(DATA_DIR, logger);
-    const port = (await portIsFree(wantedPort)) ? wantedPort : 0;
-    if (port === 0) print(`port ${wantedPort} is taken: listening on a free port instead (DEMO_PORT chooses one)`);
+    const port = (await portIsFree(wantedPort)) ? wantedPort : await freePort();
+    if (port !== wantedPort) print(`port ${wantedPort} is taken: listening on ${port} instead (DEMO_PORT chooses one)`);
     const adminKey = `mg_demo_admin_${randomBytes(16).toString('hex')}`;
     const config = loadConfig({
       PORT: String(port),
@@ -112,6 +125,9 @@ async function main(): Promise<void> {
       // No Step Functions here: a closed loopback port fails at once instead of reaching AWS.
       AWS_ENDPOINT_URL_SFN: 'http://127.0.0.1:9',
       NOTIFY_POLL_INTERVAL_MS: '500',
+      // Approver notices link to the console's promotion pages; npm run demo builds the console first.
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      CONSOLE_DIR,
     });
     app = await createApp(config, database.url, logger);
     await app.listen(config.port, config.host);

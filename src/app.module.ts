@@ -6,6 +6,7 @@ import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import type { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
+import { ConsoleModule } from './console/console.module';
 import { DatabaseModule } from './database/database.module';
 import { EventsModule } from './events/events.module';
 import { HealthModule } from './health/health.module';
@@ -70,6 +71,7 @@ export class AppModule {
         IdempotencyModule,
         RegistryWebhooksModule,
         ModelHistoryModule,
+        ConsoleModule,
       ],
     };
   }

@@ -84,8 +84,26 @@ function curlLines(facts: DemoFacts): string[] {
   ];
 }
 
+/** Who each demo key is, for signing in to the console. */
+const PEOPLE: [keyof DemoKeys, string][] = [
+  ['APPROVER_KEY', 'bob, approver: the inbox, approve or reject'],
+  ['APPROVER2_KEY', 'carol, approver: the second approval'],
+  ['PROMOTER_KEY', 'alice, promoter: Models, Promote… and Roll back…'],
+  ['READER_KEY', 'dashboard, reader: everything, no buttons'],
+  ['ADMIN_KEY', 'admin: every role, Retry on dead notifications'],
+];
+
+function consoleLines(facts: DemoFacts): string[] {
+  return [
+    `web console      ${facts.baseUrl}/console/   sign in with one of these keys (each tab signs in on its own):`,
+    ...PEOPLE.map(([name, who]) => `  ${who.padEnd(50)} ${facts.keys[name]}`),
+  ];
+}
+
 export function instructions(facts: DemoFacts, envLines: string[]): string {
   return [
+    '',
+    ...consoleLines(facts),
     '',
     `modelgate        ${facts.baseUrl}   (OpenAPI: ${facts.baseUrl}/docs)`,
     `fake MLflow      ${facts.mlflowUrl}   recsys v1-v3 in None; churn-classifier v1 Production, v2 Staging`,

@@ -9,10 +9,11 @@ import { ApiKeyStore } from './api-key.store';
 import { TypeOrmApiKeyStore } from './api-key.store.typeorm';
 import { ApiKeysController } from './api-keys.controller';
 import { ApiKeysService } from './api-keys.service';
+import { MeController } from './me.controller';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKeyEntity]), AuditModule],
-  controllers: [ApiKeysController],
+  controllers: [ApiKeysController, MeController],
   providers: [
     ApiKeysService,
     AdminKeyBootstrap,

@@ -16,7 +16,22 @@ export interface Actor {
   roles: Role[];
 }
 
-/** Admin holds every role. */
+/** Roles a role holds besides itself: people who decide must see what they decide on; admin holds every role. */
+const IMPLIED: Record<Role, readonly Role[]> = {
+  reader: [],
+  promoter: [Role.READER],
+  approver: [Role.READER],
+  ci: [],
+  events: [],
+  admin: ALL_ROLES,
+};
+
+/** Every role the given ones hold, themselves included. */
+export function effectiveRoles(roles: readonly Role[]): Set<Role> {
+  return new Set(roles.flatMap((r) => [r, ...(IMPLIED[r] ?? [])]));
+}
+
 export function hasAnyRole(actor: Actor, required: readonly Role[]): boolean {
-  return actor.roles.includes(Role.ADMIN) || required.some((r) => actor.roles.includes(r));
+  const held = effectiveRoles(actor.roles);
+  return required.some((r) => held.has(r));
 }

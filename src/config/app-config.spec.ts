@@ -96,6 +96,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ MLFLOW_WEBHOOK_SECRET: 's3cr3t ' }).mlflowWebhookSecret).toBe('s3cr3t ');
   });
 
+  it('reads PUBLIC_URL without its trailing slash, and refuses one that is not http(s)', () => {
+    expect(loadConfig({}).publicUrl).toBeUndefined();
+    expect(loadConfig({ PUBLIC_URL: 'https://modelgate.rentcars.com/' }).publicUrl).toBe('https://modelgate.rentcars.com');
+    expect(problemsOf({ PUBLIC_URL: 'modelgate.rentcars.com' })[0]).toMatch(/^PUBLIC_URL: must be an http\(s\) URL/);
+  });
+
   it('refuses a DATABASE_URL that is not PostgreSQL', () => {
     expect(problemsOf({ DATABASE_URL: 'mysql://x' })[0]).toMatch(/^DATABASE_URL/);
   });

@@ -33,6 +33,10 @@ export interface AppConfig {
   reconcileIntervalS: number;
   notifyMaxAttempts: number;
   retentionDays: number;
+  /** modelgate's public base URL, without a trailing slash: links in notices point to its console. */
+  publicUrl?: string;
+  /** The built web console; unset: dist/console of this build. */
+  consoleDir?: string;
   /** The notification outbox worker (one per replica). */
   outbox: { workerEnabled: boolean; pollIntervalMs: number; retryBaseMs: number; sendTimeoutMs: number };
   /** The secret MLflow signs webhook deliveries with; unset: `/webhooks/mlflow` refuses everything. Secret: never log. */
@@ -118,6 +122,8 @@ const envSchema = z.object({
   RECONCILE_INTERVAL_S: z.preprocess(blankToUndefined, integer(1, 86400).default('300')),
   NOTIFY_MAX_ATTEMPTS: z.preprocess(blankToUndefined, integer(1, 100).default('8')),
   RETENTION_DAYS: z.preprocess(blankToUndefined, integer(1, 3650).default('90')),
+  PUBLIC_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
+  CONSOLE_DIR: optionalString,
   NOTIFY_WORKER_ENABLED: z.preprocess(blankToUndefined, z.enum(['true', 'false']).default('true')),
   NOTIFY_POLL_INTERVAL_MS: z.preprocess(blankToUndefined, integer(10, 600000).default('1000')),
   NOTIFY_RETRY_BASE_MS: z.preprocess(blankToUndefined, integer(1, 3600000).default('2000')),
@@ -174,6 +180,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     reconcileIntervalS: e.RECONCILE_INTERVAL_S,
     notifyMaxAttempts: e.NOTIFY_MAX_ATTEMPTS,
     retentionDays: e.RETENTION_DAYS,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    consoleDir: e.CONSOLE_DIR ? resolve(e.CONSOLE_DIR) : undefined,
     outbox: {
       workerEnabled: e.NOTIFY_WORKER_ENABLED === 'true',
       pollIntervalMs: e.NOTIFY_POLL_INTERVAL_MS,

@@ -1,4 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 import type { Tx } from '../database/transactions';
 import type { PromotionFacts } from './lifecycle-events';
 import type { ApprovalNotice, ApprovalRule } from './notification.types';
@@ -12,7 +14,8 @@ export interface VerdictFacts {
   note?: string;
 }
 
-export function approvalNoticeOf(p: PromotionFacts & { verdict: VerdictFacts }, approvalsGiven = 0): ApprovalNotice {
+/** `publicUrl`: modelgate's public base URL (PUBLIC_URL), for the link to the promotion's console page. */
+export function approvalNoticeOf(p: PromotionFacts & { verdict: VerdictFacts }, approvalsGiven = 0, publicUrl?: string): ApprovalNotice {
   return {
     promotion_id: p.id,
     project: p.project,
@@ -30,6 +33,7 @@ export function approvalNoticeOf(p: PromotionFacts & { verdict: VerdictFacts }, 
       rules: p.verdict.rules.map((r) => ({ rule: r.rule, passed: r.passed, message: r.message })),
       ...(p.verdict.note ? { note: p.verdict.note } : {}),
     },
+    ...(publicUrl ? { console_url: `${publicUrl}/console/promotions/${encodeURIComponent(p.id)}` } : {}),
   };
 }
 
@@ -39,10 +43,13 @@ export function approvalNoticeOf(p: PromotionFacts & { verdict: VerdictFacts }, 
  */
 @Injectable()
 export class ApprovalNotices {
-  constructor(private readonly outbox: Outbox) {}
+  constructor(
+    private readonly outbox: Outbox,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async enqueue(tx: Tx, promotion: PromotionFacts & { verdict: VerdictFacts }, recipients: readonly string[]): Promise<number> {
-    const items = approvalOutboxItems(approvalNoticeOf(promotion), recipients);
+    const items = approvalOutboxItems(approvalNoticeOf(promotion, 0, this.config.publicUrl), recipients);
     return items.length ? this.outbox.add(tx, items) : 0;
   }
 

@@ -50,6 +50,8 @@ export interface ApprovalNotice {
   /** ISO 8601; the promotion expires unapproved then. */
   expires_at: string | null;
   verdict: { allowed: boolean; rules: ApprovalRule[]; note?: string };
+  /** The promotion's page in the web console; only when PUBLIC_URL is set. */
+  console_url?: string;
 }
 
 /** What a notification says; the recipient column says to whom. */

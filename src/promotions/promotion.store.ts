@@ -5,6 +5,10 @@ import type { Approval, NewPromotion, Promotion, PromotionStatus } from './promo
 export interface PromotionFilter {
   model?: string;
   status?: PromotionStatus;
+  project?: string;
+  requestedBy?: string;
+  /** Pending promotions this approver may still decide: not their own, not yet voted on. */
+  awaitingDecisionBy?: string;
 }
 
 /** Newest first; the cursor is the last row of the previous page. */

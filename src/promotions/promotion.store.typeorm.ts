@@ -97,6 +97,12 @@ export class TypeOrmPromotionStore extends PromotionStore {
     const params: unknown[] = [];
     if (filter.model) where.push(`p.model = $${params.push(filter.model)}`);
     if (filter.status) where.push(`p.status = $${params.push(filter.status)}`);
+    if (filter.project) where.push(`p.project = $${params.push(filter.project)}`);
+    if (filter.requestedBy) where.push(`p.requested_by = $${params.push(filter.requestedBy)}`);
+    if (filter.awaitingDecisionBy) {
+      const who = `$${params.push(filter.awaitingDecisionBy)}`;
+      where.push(`p.status = 'pending_approval' AND p.requested_by <> ${who} AND NOT EXISTS (SELECT 1 FROM approvals a WHERE a.promotion_id = p.id AND a.approver = ${who})`);
+    }
     if (after) where.push(`(p.created_at, p.id) < ($${params.push(after.createdAt)}::timestamptz, $${params.push(after.id)}::uuid)`);
     const sql = `${SELECT} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY p.created_at DESC, p.id DESC LIMIT $${params.push(limit)}`;
     const rows: Row[] = await this.db.query(sql, params);

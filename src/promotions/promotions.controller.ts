@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiExtraModels, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Actor, Role } from '../auth/role';
+import { Actor, Role, hasAnyRole } from '../auth/role';
 import { CurrentActor, Roles } from '../auth/roles.decorator';
 import { validationFailed } from '../common/errors/domain-error';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination';
@@ -62,8 +62,11 @@ export class PromotionsController {
   @Get('promotions')
   @Roles(Role.READER)
   @ApiOkResponse({ type: PromotionPageView })
-  async list(@Query() query: PromotionsQueryDto): Promise<PromotionPageView> {
-    const page = await this.promotions.list({ model: query.model, status: query.status }, query.max_results ?? DEFAULT_PAGE_SIZE, query.page_token);
+  async list(@Query() query: PromotionsQueryDto, @CurrentActor() actor: Actor): Promise<PromotionPageView> {
+    if (query.awaiting === 'me' && !hasAnyRole(actor, [Role.APPROVER])) return { items: [] };
+    const awaitingDecisionBy = query.awaiting === 'me' ? actor.name : undefined;
+    const filter = { model: query.model, status: query.status, project: query.project, requestedBy: query.requested_by, awaitingDecisionBy };
+    const page = await this.promotions.list(filter, query.max_results ?? DEFAULT_PAGE_SIZE, query.page_token);
     return { ...page, items: page.items.map(PromotionView.of) };
   }
 

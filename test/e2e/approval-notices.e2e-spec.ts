@@ -31,6 +31,7 @@ describe('approver notices', () => {
       env: notifyEnv(ses, slack, {
         PROJECTS_DIR: undefined,
         MLFLOW_TRACKING_URI: mlflow.url,
+        PUBLIC_URL: 'https://modelgate.rentcars.com/',
         SLACK_WEBHOOKS: JSON.stringify({ 'ml-approvals': slack.webhookUrl('ml-approvals') }),
       }),
     });
@@ -77,6 +78,9 @@ describe('approver notices', () => {
     const slackText = JSON.stringify(slack.delivered('ml-approvals')[0].body);
     expect(slackText).toContain(`/promotions/${id}/approve`);
     expect(slackText).toContain('2 missing (0 of 2 given)');
+    const page = `https://modelgate.rentcars.com/console/promotions/${id}`;
+    expect(mail.body.text).toContain(`Decide in the console: ${page}`);
+    expect(slackText).toContain(`<${page}|Open the promotion in the modelgate console>`);
 
     expectError(await promote(t, alice, 'credit', 1, 'Production'), 409, 'ALREADY_PENDING');
     expect((await t.request('POST', `/promotions/${id}/approve`, { key: bob, body: {} })).status).toBe(202);

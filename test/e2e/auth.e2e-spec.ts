@@ -62,6 +62,27 @@ describe('API keys and roles', () => {
     expect((await t.request('GET', '/api-keys', { key: admin })).status).toBe(200);
   });
 
+  it('answers GET /me with the calling key\'s name and roles, for every role', async () => {
+    for (const role of ['reader', 'promoter', 'approver', 'ci', 'events']) {
+      const key = await t.createKey(`me-${role}`, [role]);
+      const res = await t.request('GET', '/me', { key });
+      expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: { name: `me-${role}`, roles: [role] } });
+    }
+    expectError(await t.request('GET', '/me', { key: null }), 401, 'UNAUTHENTICATED');
+  });
+
+  it('lets promoters and approvers read, while ci and events keys still may not', async () => {
+    for (const role of ['promoter', 'approver']) {
+      const key = await t.createKey(`reads-${role}`, [role]);
+      expect((await t.request('GET', '/audit', { key })).status).toBe(200);
+      expect((await t.request('GET', '/promotions', { key })).status).toBe(200);
+    }
+    for (const role of ['ci', 'events']) {
+      const key = await t.createKey(`no-read-${role}`, [role]);
+      expect(expectError(await t.request('GET', '/audit', { key }), 403, 'FORBIDDEN').details).toEqual({ required_roles: ['reader'] });
+    }
+  });
+
   it('stops accepting a revoked key at once', async () => {
     const key = await t.createKey('soon-revoked', ['admin']);
     expect((await t.request('GET', '/api-keys', { key })).status).toBe(200);

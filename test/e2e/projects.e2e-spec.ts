@@ -231,9 +231,9 @@ describe('projects API', () => {
   });
 
   it('enforces roles: readers read and validate, only admins write', async () => {
-    const promoter = await t.createKey('promoter-1', ['promoter']);
+    const ci = await t.createKey('ci-1', ['ci']);
     expectError(await t.request('GET', '/projects', { key: null }), 401, 'UNAUTHENTICATED');
-    expectError(await t.request('GET', '/projects/recsys', { key: promoter }), 403, 'FORBIDDEN');
+    expectError(await t.request('GET', '/projects/recsys', { key: ci }), 403, 'FORBIDDEN');
     expectError(await putYaml('recsys', recsysYaml, readerKey), 403, 'FORBIDDEN');
     expectError(await t.request('DELETE', '/projects/recsys', { key: readerKey }), 403, 'FORBIDDEN');
     expectError(await t.request('POST', '/projects/_reload', { key: readerKey }), 403, 'FORBIDDEN');

@@ -57,6 +57,9 @@ describe('Step Functions enrichment of failure notifications', () => {
     const [call] = sfn.callsOf('GetExecutionHistory');
     expect(call.body).toMatchObject({ executionArn: `arn:aws:states:us-east-1:123456789012:execution:recsys-workflow:${FIXTURE_EXECUTION}`, reverseOrder: true });
     expect(call.body.maxResults).toBeLessThanOrEqual(25);
+
+    const run = await t.request('GET', '/pipeline-runs', { query: { project: 'recsys', status: 'FAILED' } });
+    expect(run.body.items.find((r: { execution_name: string }) => r.execution_name === FIXTURE_EXECUTION)).toMatchObject({ failed_step: 'Score Model' });
   });
 
   it('names the failing step in the Slack message too, and leaves successful runs alone', async () => {
@@ -84,6 +87,8 @@ describe('Step Functions enrichment of failure notifications', () => {
 
     const mail = await mailAbout('sfn-hangs');
     expect(mail.body.text).not.toContain('Failed step');
+    const run = await t.request('GET', '/pipeline-runs', { query: { project: 'recsys', status: 'FAILED' } });
+    expect(run.body.items.find((r: { execution_name: string }) => r.execution_name === 'sfn-hangs')).toMatchObject({ failed_step: null });
     expect(mail.body.text).toContain('Error:          States.TaskFailed');
 
     const asked = sfn.callsOf('GetExecutionHistory').length;

@@ -2,6 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination';
 import { NotificationView } from '../../notifications/dto/notification.dto';
+import type { OutboxItem } from '../../notifications/notification.types';
+import { isNotificationMessage } from '../../notifications/templates/messages';
 import type { PipelineEventRecord } from '../pipeline-event.store';
 import type { RunDetail, RunWithNotifications } from '../pipeline-runs.service';
 
@@ -38,6 +40,14 @@ export class PipelineEventView {
   }
 }
 
+/** The failing step as the failure notices name it (Step Functions' history is read once, when they are made). */
+function failedStepOf(notifications: OutboxItem[]): string | null {
+  for (const { payload } of notifications) {
+    if (isNotificationMessage(payload) && payload.type === 'pipeline_run' && payload.notice.failed_state) return payload.notice.failed_state.name;
+  }
+  return null;
+}
+
 export class PipelineRunView {
   @ApiProperty() execution_arn!: string;
   @ApiPropertyOptional({ nullable: true, type: String }) execution_name!: string | null;
@@ -51,6 +61,8 @@ export class PipelineRunView {
   @ApiPropertyOptional({ nullable: true, type: String }) stop_date!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) error!: string | null;
   @ApiPropertyOptional({ nullable: true, type: String }) cause!: string | null;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'Score Model', description: 'The state that failed, as the failure notices name it; null when unknown' })
+  failed_step!: string | null;
   @ApiProperty() events_received!: number;
   @ApiProperty() last_event_at!: string;
   @ApiProperty({ type: [NotificationView] }) notifications!: NotificationView[];
@@ -68,6 +80,7 @@ export class PipelineRunView {
       stop_date: run.stopDate?.toISOString() ?? null,
       error: run.error,
       cause: run.cause,
+      failed_step: failedStepOf(notifications),
       events_received: run.eventsReceived,
       last_event_at: run.lastEventAt.toISOString(),
       notifications: notifications.map(NotificationView.of),

@@ -76,4 +76,22 @@ describe('approval notice templates', () => {
     const fields = (message.blocks[1] as { fields: unknown[] }).fields;
     expect(fields.length).toBeLessThanOrEqual(10);
   });
+
+  it('links to the promotion in the console when the notice carries its page, by e-mail and Slack', () => {
+    const url = 'https://modelgate.rentcars.com/console/promotions/6f1c1f52-6a0e-4c3a-9a51-0d3a2f0f1a01';
+    const email = renderApprovalEmail(notice({ console_url: url }));
+    expect(email.text).toContain(`Decide in the console: ${url}`);
+    expect(email.html).toContain(`<a href="${url}">Open the promotion in the modelgate console</a>`);
+    const slack = JSON.stringify(renderApprovalSlack(notice({ console_url: url })));
+    expect(slack).toContain(`<${url}|Open the promotion in the modelgate console>`);
+
+    expect(renderApprovalEmail(notice()).text).not.toContain('console');
+    expect(JSON.stringify(renderApprovalSlack(notice()))).not.toContain('console');
+  });
+
+  it('keeps a console link whole in Slack and HTML whatever its URL holds', () => {
+    const url = 'https://mg.example.com/a|b?x=1&y=<2>';
+    expect(JSON.stringify(renderApprovalSlack(notice({ console_url: url })))).toContain('<https://mg.example.com/a%7Cb?x=1&amp;y=&lt;2&gt;|');
+    expect(renderApprovalEmail(notice({ console_url: url })).html).toContain('href="https://mg.example.com/a|b?x=1&amp;y=&lt;2&gt;"');
+  });
 });

@@ -59,6 +59,11 @@ function verdictLines(n: ApprovalNotice): string[] {
 
 const requesterNote = (n: ApprovalNotice) => `An approver other than ${n.requested_by} (approver role) decides.`;
 
+const CONSOLE_LINK_TEXT = 'Open the promotion in the modelgate console';
+
+/** A Slack link: `|` and `>` would end its URL early. */
+const slackLink = (url: string, text: string) => `<${escapeMrkdwn(url).replace(/\|/g, '%7C')}|${escapeMrkdwn(text)}>`;
+
 export function renderApprovalEmail(n: ApprovalNotice): RenderedEmail {
   const title = `Approval needed: ${n.model} version ${n.version} to ${n.to_stage}`;
   const calls = approvalCalls(n);
@@ -72,6 +77,7 @@ export function renderApprovalEmail(n: ApprovalNotice): RenderedEmail {
     ...rules.map((r) => `  ${r}`),
     '',
     requesterNote(n),
+    ...(n.console_url ? [`Decide in the console: ${n.console_url}`, 'Or with curl:'] : []),
     'To approve:',
     calls.approve.replace(/^/gm, '  '),
     'To reject:',
@@ -88,6 +94,7 @@ export function renderApprovalEmail(n: ApprovalNotice): RenderedEmail {
     `<h3 style="margin:16px 0 4px">${escapeHtml(verdictHead)}</h3>`,
     `<ul>${rules.map((r) => `<li>${escapeHtml(r)}</li>`).join('')}</ul>`,
     `<p>${escapeHtml(requesterNote(n))}</p>`,
+    ...(n.console_url ? [`<p><a href="${escapeHtml(n.console_url)}">${escapeHtml(CONSOLE_LINK_TEXT)}</a></p>`] : []),
     `<h3 style="margin:16px 0 4px">To approve</h3>${pre(calls.approve)}`,
     `<h3 style="margin:16px 0 4px">To reject</h3>${pre(calls.reject)}`,
     '<p style="color:#667085;font-size:12px">Sent by modelgate.</p>',
@@ -110,6 +117,7 @@ export function renderApprovalSlack(n: ApprovalNotice): SlackMessage {
       { type: 'header', text: { type: 'plain_text', text: truncate(`Approval needed: ${n.model} v${n.version} → ${n.to_stage}`, 150), emoji: true } },
       { type: 'section', fields },
       { type: 'section', text: { type: 'mrkdwn', text: truncate(verdict, 3000) } },
+      ...(n.console_url ? [{ type: 'section', text: { type: 'mrkdwn', text: `:point_right: ${slackLink(n.console_url, CONSOLE_LINK_TEXT)}` } }] : []),
       { type: 'section', text: { type: 'mrkdwn', text: truncate(howTo, 3000) } },
     ],
   };

@@ -58,6 +58,12 @@ export class RejectDto extends DecisionDto {
 export class PromotionsQueryDto extends PageQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(256) model?: string;
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: PromotionStatus;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) project?: string;
+  @ApiPropertyOptional({ description: 'API key name of the requester' }) @IsOptional() @IsString() @MaxLength(100) requested_by?: string;
+  @ApiPropertyOptional({ enum: ['me'], description: 'Pending promotions the caller may still decide (approvers: not their own, not yet voted on)' })
+  @IsOptional()
+  @IsIn(['me'], { message: 'awaiting must be me' })
+  awaiting?: 'me';
 }
 
 export class ApprovalView {

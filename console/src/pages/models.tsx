@@ -1,0 +1,51 @@
+import { get } from '../api';
+import { ErrorNote, Loading, Section } from '../components/common';
+import { formatTime } from '../format';
+import { useLoad } from '../hooks';
+import { Link, seg } from '../router';
+import type { Page, ProjectSummary, RegisteredModel, Stage } from '../types';
+
+async function load(): Promise<{ models: RegisteredModel[]; projectOf: Map<string, string> }> {
+  const [models, projects] = await Promise.all([get<Page<RegisteredModel>>('/models', { max_results: 1000 }), get<Page<ProjectSummary>>('/projects', { max_results: 1000 })]);
+  return { models: models.items, projectOf: new Map(projects.items.map((p) => [p.model_name, p.name])) };
+}
+
+const versionIn = (m: RegisteredModel, stage: Stage) => m.latest_versions.find((v) => v.stage === stage)?.version ?? '—';
+
+/** Every registered model, with the project that claims it and what is in Staging and Production. */
+export function ModelsPage() {
+  const page = useLoad(load, []);
+  if (!page.data) return page.error ? <ErrorNote error={page.error} /> : <Loading what="the models" />;
+  const { models, projectOf } = page.data;
+  return (
+    <>
+      <h1>Models</h1>
+      <Section title={`Registered models (${models.length})`}>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Model</th>
+              <th scope="col">Project</th>
+              <th scope="col">Production</th>
+              <th scope="col">Staging</th>
+              <th scope="col">Updated</th>
+            </tr>
+          </thead>
+          <tbody>
+            {models.map((m) => (
+              <tr key={m.name}>
+                <td>
+                  <Link to={`/models/${seg(m.name)}`}>{m.name}</Link>
+                </td>
+                <td>{projectOf.get(m.name) ?? <span class="muted">none</span>}</td>
+                <td>{versionIn(m, 'Production')}</td>
+                <td>{versionIn(m, 'Staging')}</td>
+                <td>{formatTime(m.updated_at)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </Section>
+    </>
+  );
+}
