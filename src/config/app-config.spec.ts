@@ -96,6 +96,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ MLFLOW_WEBHOOK_SECRET: 's3cr3t ' }).mlflowWebhookSecret).toBe('s3cr3t ');
   });
 
+  it('reads SLACK_SIGNING_SECRET as given; unset or blank is none', () => {
+    expect(loadConfig({}).slackSigningSecret).toBeUndefined();
+    expect(loadConfig({ SLACK_SIGNING_SECRET: ' ' }).slackSigningSecret).toBeUndefined();
+    expect(loadConfig({ SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5' }).slackSigningSecret).toBe('8f742231b10e8888abcd99yyyzzz85a5');
+  });
+
   it('refuses a DATABASE_URL that is not PostgreSQL', () => {
     expect(problemsOf({ DATABASE_URL: 'mysql://x' })[0]).toMatch(/^DATABASE_URL/);
   });
