@@ -77,6 +77,7 @@ describe('approver notices', () => {
     const slackText = JSON.stringify(slack.delivered('ml-approvals')[0].body);
     expect(slackText).toContain(`/promotions/${id}/approve`);
     expect(slackText).toContain('2 missing (0 of 2 given)');
+    expect(slack.delivered('ml-approvals')[0].body.blocks.map((b: { type: string }) => b.type)).not.toContain('actions'); // no SLACK_SIGNING_SECRET: no buttons
 
     expectError(await promote(t, alice, 'credit', 1, 'Production'), 409, 'ALREADY_PENDING');
     expect((await t.request('POST', `/promotions/${id}/approve`, { key: bob, body: {} })).status).toBe(202);
