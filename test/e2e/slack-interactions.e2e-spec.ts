@@ -1,4 +1,5 @@
 import { APPROVE_ACTION_ID, DECISION_BLOCK_ID, REJECT_ACTION_ID } from '../../src/notifications/templates/approval-actions';
+import { PromotionReconciler } from '../../src/promotions/promotion-reconciler';
 import { STATUS_BLOCK_ID } from '../../src/slack/decision-message';
 import { CLAIM_MS } from '../../src/slack/slack-decisions';
 import { readInteraction } from '../../src/slack/slack-interaction';
@@ -56,7 +57,7 @@ describe('approve or reject from Slack: signed clicks on the approver notice, as
 
   beforeAll(async () => {
     mlflow = await FakeMlflow.start();
-    for (let i = 0; i < 10; i++) mlflow.seed.modelVersion({ name: 'credit', stage: 'Staging', run: { metrics: { roc_auc: 0.91 } } });
+    for (let i = 0; i < 11; i++) mlflow.seed.modelVersion({ name: 'credit', stage: 'Staging', run: { metrics: { roc_auc: 0.91 } } });
     ses = await SesFake.start();
     sink = await SlackSink.start();
     slack = new FakeSlackApp(SECRET, sink);
@@ -244,4 +245,42 @@ describe('approve or reject from Slack: signed clicks on the approver notice, as
     expect(await votes(id)).toEqual([{ approver: 'carol', decision: 'approve', comment: 'approved in Slack' }]);
     expect(await interactions(id)).toEqual([expect.objectContaining({ status: 'done', outcome: 'voted' })]);
   });
+
+  it('the last vote while MLflow is down: the promotion waits `approved`, and the message says "Applied" once the reconciler applied it', async () => {
+    const { id, notice } = await requestApproval(11);
+    expect((await t.request('POST', `/promotions/${id}/approve`, { key: bob, body: {} })).status).toBe(202);
+    mlflow.failWith(503);
+    try {
+      const click = slack.click(notice, 'U0CAROL', APPROVE_ACTION_ID);
+      expect((await post(click)).status).toBe(200);
+      const [row] = await waitFor(async () => (await sql(`SELECT status, outcome FROM slack_interactions WHERE promotion_id = $1 AND status = 'decided'`, [id]))[0]);
+      expect(row).toEqual({ status: 'decided', outcome: 'voted' });
+      expect((await t.request('GET', `/promotions/${id}`)).body.status).toBe('approved');
+      expect(await t.app.get(SlackInteractionRecovery).runOnce(new Date(Date.now() + 120_000))).toBe(1); // still approved: nothing to tell yet
+      expect(sink.repliesTo(click.responseUrl)).toEqual([]);
+
+      mlflow.clearFaults();
+      await t.app.get(PromotionReconciler).reconcile();
+      expect(stageOf(11)).toBe('Production');
+      await t.app.get(SlackInteractionRecovery).runOnce(new Date(Date.now() + 120_000));
+      const [reply] = await sink.waitForReplies(click.responseUrl, 1);
+      expect(statusLine(reply.body)).toBe('*Applied: v11 is in Production*');
+      const approved = (await t.request('GET', '/audit', { query: { action: 'promotion.approved', model: 'credit', version: '11' } })).body.items;
+      expect(approved.map((e: any) => [e.actor, e.details.via ?? 'api'])).toEqual([
+        ['carol', 'slack'],
+        ['bob', 'api'],
+      ]);
+    } finally {
+      mlflow.clearFaults();
+    }
+  });
 });
+
+/** Polls `probe` until it answers something truthy (10 s at most). */
+async function waitFor<T>(probe: () => Promise<T | undefined>): Promise<[T]> {
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
+    const value = await probe();
+    if (value) return [value];
+  }
+  throw new Error('timed out');
+}
