@@ -10,6 +10,8 @@ import { IdempotentAnswersAsText1764100100000 } from './1764100100000-Idempotent
 import { PromotionsApprovedAndRejecting1764100200000 } from './1764100200000-PromotionsApprovedAndRejecting';
 import { LeaseOutboxRows1764100250000 } from './1764100250000-LeaseOutboxRows';
 import { CreateMlflowWebhookDeliveries1764100500000 } from './1764100500000-CreateMlflowWebhookDeliveries';
+import { CreateSlackIdentities1764100600000 } from './1764100600000-CreateSlackIdentities';
+import { CreateSlackInteractions1764100610000 } from './1764100610000-CreateSlackInteractions';
 
 /** Every migration, oldest first. A migration is never edited after it lands: add a new one. */
 export const MIGRATIONS = [
@@ -25,4 +27,6 @@ export const MIGRATIONS = [
   PromotionsApprovedAndRejecting1764100200000,
   LeaseOutboxRows1764100250000,
   CreateMlflowWebhookDeliveries1764100500000,
+  CreateSlackIdentities1764100600000,
+  CreateSlackInteractions1764100610000,
 ];

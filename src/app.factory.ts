@@ -3,7 +3,7 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module';
@@ -20,11 +20,14 @@ import { Metrics } from './metrics/metrics';
 import { OUTBOX_LANES } from './notifications/outbox.worker';
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
+const FORM_TYPE = 'application/x-www-form-urlencoded';
+
+const rawBodyOf = (request: FastifyRequest) => (request.routeOptions.config as RouteBodyConfig | undefined)?.raw_body;
 
 /**
  * Fastify-level behaviour Nest does not cover: request ids, route body limits, and the body parsers
  * (JSON whose syntax errors are INVALID_JSON, or the raw text on `@RawJsonBody` routes; YAML as text
- * for project configs; nothing else: 415).
+ * for project configs; a form as raw text on `@RawFormBody` routes only; nothing else: 415).
  */
 function configureFastify(fastify: FastifyInstance): void {
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -38,13 +41,16 @@ function configureFastify(fastify: FastifyInstance): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    if ((request.routeOptions.config as RouteBodyConfig | undefined)?.raw_json_body) return done(null, body);
+    if (rawBodyOf(request) === 'json') return done(null, body);
     if (body === '') return done(null, undefined);
     parseJson(request, body as string, (err, parsed) =>
       err ? done(new CommonError(CommonErrorCode.INVALID_JSON, 'The body is not valid JSON'), undefined) : done(null, parsed),
     );
   });
   fastify.addContentTypeParser(YAML_TYPES, { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  fastify.addContentTypeParser(FORM_TYPE, { parseAs: 'string' }, (request, body, done) =>
+    rawBodyOf(request) === 'form' ? done(null, body) : done(new CommonError(CommonErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Unsupported Content-Type; send application/json'), undefined),
+  );
 }
 
 function setUpOpenApi(app: NestFastifyApplication): void {

@@ -22,6 +22,7 @@ import { IdempotencyModule } from './idempotency/idempotency.module';
 import { ScheduleModule } from '@nestjs/schedule';
 import { RegistryWebhooksModule } from './registry-watch/webhooks/webhooks.module';
 import { ModelHistoryModule } from './registry-watch/history/model-history.module';
+import { SlackModule } from './slack/slack.module';
 
 const requestIdOfRaw = (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id;
 const urlOf = (req: IncomingMessage) => (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
@@ -72,6 +73,7 @@ export class AppModule {
         RegistryWebhooksModule,
         ModelHistoryModule,
         ConsoleModule,
+        SlackModule,
       ],
     };
   }

@@ -14,6 +14,8 @@ export enum AuditAction {
   PROJECT_DELETED = 'project.deleted',
   API_KEY_CREATED = 'api_key.created',
   API_KEY_REVOKED = 'api_key.revoked',
+  SLACK_IDENTITY_LINKED = 'slack_identity.linked',
+  SLACK_IDENTITY_UNLINKED = 'slack_identity.unlinked',
 }
 
 export const AUDIT_ACTIONS = Object.values(AuditAction);

@@ -76,6 +76,12 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
     return offsetPage(await this.store.list(offset, limit + 1), limit, offset);
   }
 
+  /** The actor of the unrevoked key called `name` (for identities linked to a key name), or undefined. Always asks the database. */
+  async activeActor(name: string): Promise<Actor | undefined> {
+    const record = await this.store.findByName(name);
+    return record && !record.revokedAt ? { key_id: record.id, name: record.name, roles: record.roles } : undefined;
+  }
+
   /** Revokes the key; revoking it again changes nothing and records nothing. */
   async revoke(id: string, by: string): Promise<ApiKeyRecord> {
     const revoked = await this.transactions.run(async (tx) => {

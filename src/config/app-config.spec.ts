@@ -102,6 +102,12 @@ describe('loadConfig', () => {
     expect(problemsOf({ PUBLIC_URL: 'modelgate.rentcars.com' })[0]).toMatch(/^PUBLIC_URL: must be an http\(s\) URL/);
   });
 
+  it('reads SLACK_SIGNING_SECRET as given; unset or blank is none', () => {
+    expect(loadConfig({}).slackSigningSecret).toBeUndefined();
+    expect(loadConfig({ SLACK_SIGNING_SECRET: ' ' }).slackSigningSecret).toBeUndefined();
+    expect(loadConfig({ SLACK_SIGNING_SECRET: '8f742231b10e8888abcd99yyyzzz85a5' }).slackSigningSecret).toBe('8f742231b10e8888abcd99yyyzzz85a5');
+  });
+
   it('refuses a DATABASE_URL that is not PostgreSQL', () => {
     expect(problemsOf({ DATABASE_URL: 'mysql://x' })[0]).toMatch(/^DATABASE_URL/);
   });

@@ -41,6 +41,8 @@ export interface AppConfig {
   outbox: { workerEnabled: boolean; pollIntervalMs: number; retryBaseMs: number; sendTimeoutMs: number };
   /** The secret MLflow signs webhook deliveries with; unset: `/webhooks/mlflow` refuses everything. Secret: never log. */
   mlflowWebhookSecret?: string;
+  /** The Slack app's signing secret; unset: approver notices carry no buttons and `/slack/interactions` refuses everything. Secret: never log. */
+  slackSigningSecret?: string;
 }
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -129,6 +131,7 @@ const envSchema = z.object({
   NOTIFY_RETRY_BASE_MS: z.preprocess(blankToUndefined, integer(1, 3600000).default('2000')),
   NOTIFY_TIMEOUT_MS: z.preprocess(blankToUndefined, integer(100, 120000).default('10000')),
   MLFLOW_WEBHOOK_SECRET: optionalString,
+  SLACK_SIGNING_SECRET: optionalString,
 });
 
 /**
@@ -189,5 +192,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sendTimeoutMs: e.NOTIFY_TIMEOUT_MS,
     },
     mlflowWebhookSecret: e.MLFLOW_WEBHOOK_SECRET,
+    slackSigningSecret: e.SLACK_SIGNING_SECRET,
   };
 }

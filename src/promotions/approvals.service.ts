@@ -16,6 +16,9 @@ import { RejectionSettler } from './rejection-settler';
 /** The actor of what modelgate does by itself; ':' cannot occur in an API key name. */
 export const EXPIRY_ACTOR = 'system:expiry';
 
+/** Where a decision was made when not through the API, for its audit event: e.g. `{ via: 'slack', slack_user_id }`. */
+export type DecisionOrigin = { via: string } & Record<string, string>;
+
 /**
  * The second person: approve, reject, cancel, expire. Every state change of a pending promotion
  * happens under its model's lock, with the row re-read, so two deciders never both act.
@@ -39,7 +42,7 @@ export class ApprovalsService {
    * transaction, and the apply follows at once. While MLflow cannot be reached it stays `approved`
    * for the reconciler.
    */
-  async approve(id: string, actor: Actor, comment: string | null): Promise<Promotion> {
+  async approve(id: string, actor: Actor, comment: string | null, origin?: DecisionOrigin): Promise<Promotion> {
     const requested = await this.decidable(id, actor);
     const ctx = await this.facts.context(requested.model, requested.version, requested.toStage);
     return this.lock.hold(requested.model, async (session) => {
@@ -48,7 +51,7 @@ export class ApprovalsService {
         await this.vote(p, actor, 'approve', comment, tx);
         const approvals = p.approvals.filter((a) => a.decision === 'approve').length + 1;
         if (approvals >= p.approvalsRequired) await this.store.setStatus(id, { status: 'approved' }, tx);
-        await this.audit.append(decisionEntry(p, actor.name, AuditAction.PROMOTION_APPROVED, { comment }), tx);
+        await this.audit.append(decisionEntry(p, actor.name, AuditAction.PROMOTION_APPROVED, { comment, ...origin }), tx);
         return (await this.store.findById(id, tx))!;
       });
       return voted.status === 'approved' ? this.approved.apply(session, voted, ctx) : voted;
@@ -60,7 +63,7 @@ export class ApprovalsService {
    * `archive` is false. The vote and the intent commit first (`rejecting`), so MLflow never changes
    * without a record of who asked; while MLflow cannot be reached the reconciler finishes it.
    */
-  async reject(id: string, actor: Actor, comment: string | null, archive: boolean): Promise<Promotion> {
+  async reject(id: string, actor: Actor, comment: string | null, archive: boolean, origin?: DecisionOrigin): Promise<Promotion> {
     const { model } = await this.decidable(id, actor);
     return this.lock.hold(model, async (session) => {
       const rejecting = await session.run(async (tx) => {
@@ -69,7 +72,7 @@ export class ApprovalsService {
         const archiveCandidate = archive && p.fromStage === 'Staging' && p.toStage === 'Production';
         return this.store.setStatus(id, { status: 'rejecting', archivedVersions: archiveCandidate ? [p.version] : [] }, tx);
       });
-      return this.rejections.settle(session, rejecting, false);
+      return this.rejections.settle(session, rejecting, false, origin);
     });
   }
 

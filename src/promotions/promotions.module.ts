@@ -32,6 +32,6 @@ import { RejectionSettler } from './rejection-settler';
     AliasMirror,
     { provide: PromotionStore, useClass: TypeOrmPromotionStore },
   ],
-  exports: [PromotionsService],
+  exports: [PromotionsService, ApprovalsService],
 })
 export class PromotionsModule {}

@@ -31,9 +31,9 @@ export class RejectionSettler {
 
   /**
    * Under the model's lock. `p.archivedVersions` names the candidate when the rejection archives it.
-   * `retry`: an earlier attempt may have archived it without hearing MLflow's answer.
+   * `retry`: an earlier attempt may have archived it without hearing MLflow's answer. `origin` joins the audit details.
    */
-  async settle(session: LockedSession, p: Promotion, retry: boolean): Promise<Promotion> {
+  async settle(session: LockedSession, p: Promotion, retry: boolean, origin?: Record<string, string>): Promise<Promotion> {
     const vote = p.approvals.find((a) => a.decision === 'reject');
     let archived = false;
     let archiveFailure: string | undefined;
@@ -48,7 +48,7 @@ export class RejectionSettler {
         archiveFailure = err instanceof Error ? err.message : String(err);
       }
     }
-    const details = { comment: vote?.comment ?? null, archived_candidate: archived, ...(archiveFailure ? { archive_failure: archiveFailure } : {}) };
+    const details = { comment: vote?.comment ?? null, archived_candidate: archived, ...(archiveFailure ? { archive_failure: archiveFailure } : {}), ...origin };
     const rejected = await session.run(async (tx) => {
       const updated = await this.store.setStatus(p.id, { status: 'rejected', archivedVersions: archived ? [p.version] : [] }, tx);
       const event = await this.audit.append(decisionEntry(p, vote?.approver ?? p.requestedBy, AuditAction.PROMOTION_REJECTED, details), tx);

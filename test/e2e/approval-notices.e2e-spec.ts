@@ -81,6 +81,7 @@ describe('approver notices', () => {
     const page = `https://modelgate.rentcars.com/console/promotions/${id}`;
     expect(mail.body.text).toContain(`Decide in the console: ${page}`);
     expect(slackText).toContain(`<${page}|Open the promotion in the modelgate console>`);
+    expect(slack.delivered('ml-approvals')[0].body.blocks.map((b: { type: string }) => b.type)).not.toContain('actions'); // no SLACK_SIGNING_SECRET: no buttons
 
     expectError(await promote(t, alice, 'credit', 1, 'Production'), 409, 'ALREADY_PENDING');
     expect((await t.request('POST', `/promotions/${id}/approve`, { key: bob, body: {} })).status).toBe(202);

@@ -34,7 +34,7 @@ export class SlackChannel extends DeliveryChannel {
       : undefined;
     if (!url) return { result: 'dead', error: `SLACK_WEBHOOKS has no webhook for "${recipient.channel}"` };
     try {
-      await this.webhook.post(url, renderSlack(item.payload));
+      await this.webhook.post(url, renderSlack(item.payload, { buttons: this.config.slackSigningSecret !== undefined }));
       this.logger.log({ outbox_id: item.id, channel: recipient.channel }, 'Slack message sent');
       return { result: 'delivered' };
     } catch (err) {

@@ -1,4 +1,5 @@
 import type { ApprovalNotice } from '../notification.types';
+import { APPROVE_ACTION_ID, DECISION_BLOCK_ID, REJECT_ACTION_ID } from './approval-actions';
 import { approvalCalls, approvalSubject, approvalsMissing, renderApprovalEmail, renderApprovalSlack } from './approval-notice';
 
 const notice = (overrides: Partial<ApprovalNotice> = {}): ApprovalNotice => ({
@@ -93,5 +94,28 @@ describe('approval notice templates', () => {
     const url = 'https://mg.example.com/a|b?x=1&y=<2>';
     expect(JSON.stringify(renderApprovalSlack(notice({ console_url: url })))).toContain('<https://mg.example.com/a%7Cb?x=1&amp;y=&lt;2&gt;|');
     expect(renderApprovalEmail(notice({ console_url: url })).html).toContain('href="https://mg.example.com/a|b?x=1&amp;y=&lt;2&gt;"');
+  });
+
+  it('Slack message has no buttons unless asked (no SLACK_SIGNING_SECRET: nothing could verify a click)', () => {
+    for (const message of [renderApprovalSlack(notice()), renderApprovalSlack(notice(), { buttons: false })]) {
+      expect(message).toEqual(renderApprovalSlack(notice()));
+      expect(message.blocks.map((b) => b.type)).toEqual(['header', 'section', 'section', 'section']);
+    }
+  });
+
+  it('with buttons, ends with Approve and Reject carrying the promotion id; Reject asks to confirm the archiving', () => {
+    const plainMessage = renderApprovalSlack(notice());
+    const message = renderApprovalSlack(notice(), { buttons: true });
+    expect(message.blocks.slice(0, -1)).toEqual(plainMessage.blocks);
+    const actions = message.blocks[message.blocks.length - 1] as { type: string; block_id: string; elements: any[] };
+    expect(actions).toMatchObject({ type: 'actions', block_id: DECISION_BLOCK_ID });
+    const [approve, reject] = actions.elements;
+    expect(approve).toMatchObject({ type: 'button', action_id: APPROVE_ACTION_ID, style: 'primary', value: '6f1c1f52-6a0e-4c3a-9a51-0d3a2f0f1a01', text: { text: 'Approve' } });
+    expect(approve.confirm).toBeUndefined();
+    expect(reject).toMatchObject({ type: 'button', action_id: REJECT_ACTION_ID, style: 'danger', value: '6f1c1f52-6a0e-4c3a-9a51-0d3a2f0f1a01', text: { text: 'Reject' } });
+    expect(reject.confirm).toMatchObject({ title: { text: 'Reject this promotion?' }, confirm: { text: 'Reject' }, deny: { text: 'Cancel' } });
+    expect(reject.confirm.text.text).toBe('Reject churn-classifier version 7 → Production? Version 7 will be archived.');
+    const toStaging = renderApprovalSlack(notice({ from_stage: 'None', to_stage: 'Staging' }), { buttons: true });
+    expect(JSON.stringify(toStaging.blocks[toStaging.blocks.length - 1])).not.toContain('archived');
   });
 });

@@ -1,4 +1,5 @@
 import type { ApprovalNotice } from '../notification.types';
+import { approvalActionsBlock } from './approval-actions';
 import { escapeHtml } from './html';
 import type { RenderedEmail } from './pipeline-email';
 import { formatTime, oneLine, truncate } from './pipeline-facts';
@@ -103,7 +104,12 @@ export function renderApprovalEmail(n: ApprovalNotice): RenderedEmail {
   return { subject: approvalSubject(n), text, html };
 }
 
-export function renderApprovalSlack(n: ApprovalNotice): SlackMessage {
+/** `buttons`: add Approve and Reject (only when modelgate can verify Slack's clicks: SLACK_SIGNING_SECRET). */
+export interface ApprovalSlackOptions {
+  buttons?: boolean;
+}
+
+export function renderApprovalSlack(n: ApprovalNotice, options: ApprovalSlackOptions = {}): SlackMessage {
   const calls = approvalCalls(n);
   const fields = rowsOf(n)
     .slice(0, 10)
@@ -119,6 +125,7 @@ export function renderApprovalSlack(n: ApprovalNotice): SlackMessage {
       { type: 'section', text: { type: 'mrkdwn', text: truncate(verdict, 3000) } },
       ...(n.console_url ? [{ type: 'section', text: { type: 'mrkdwn', text: `:point_right: ${slackLink(n.console_url, CONSOLE_LINK_TEXT)}` } }] : []),
       { type: 'section', text: { type: 'mrkdwn', text: truncate(howTo, 3000) } },
+      ...(options.buttons ? [approvalActionsBlock(n)] : []),
     ],
   };
 }

@@ -1,5 +1,5 @@
 import type { NotificationMessage } from '../notification.types';
-import { approvalSubject, renderApprovalEmail, renderApprovalSlack } from './approval-notice';
+import { ApprovalSlackOptions, approvalSubject, renderApprovalEmail, renderApprovalSlack } from './approval-notice';
 import { RenderedEmail, renderPipelineEmail } from './pipeline-email';
 import { pipelineFacts } from './pipeline-facts';
 import { SlackMessage, renderPipelineSlack } from './pipeline-slack';
@@ -15,12 +15,12 @@ export function renderEmail(message: NotificationMessage): RenderedEmail {
 }
 
 /** The Slack message for a message of any type the outbox carries. */
-export function renderSlack(message: NotificationMessage): SlackMessage {
+export function renderSlack(message: NotificationMessage, options: ApprovalSlackOptions = {}): SlackMessage {
   switch (message.type) {
     case 'pipeline_run':
       return renderPipelineSlack(message.notice);
     case 'approval_needed':
-      return renderApprovalSlack(message.notice);
+      return renderApprovalSlack(message.notice, options);
   }
 }
 
