@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination';
+import { NoControlCharacters } from '../../common/http/validation';
 import type { DeployDecisionRecord } from '../deploy-decision.store';
 import type { AllowedDeployment } from '../deploy-gate.service';
 
@@ -35,12 +36,14 @@ export class DeployGateRequestDto extends DeployGateQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(100)
+  @NoControlCharacters()
   commit?: string;
 
   @ApiPropertyOptional({ example: 'https://github.com/rentcars/recsys/actions/runs/42' })
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   @MaxLength(2000)
+  @NoControlCharacters()
   pipeline_url?: string;
 }
 
