@@ -103,6 +103,16 @@ describe('deploy gate', () => {
     }
   });
 
+  it('answers run_id: null for a version registered without a run, in the answer and the record', async () => {
+    mlflow.seed.modelVersion({ name: 'runless', runId: null, stage: 'Production', source: 's3://models/runless/1' });
+    const yaml = 'project_name: runless\nversion: "1"\nschedule: { enabled: false }\nbatch: { pipeline: { steps: [ { id: a } ] } }\n';
+    expect((await t.request('PUT', '/projects/runless', { raw: { payload: yaml, contentType: 'application/yaml' } })).status).toBe(201);
+    const res = await ask({ project: 'runless', env: 'prd' });
+    expect(res.body).toMatchObject({ allowed: true, version: '1', run_id: null, source: 's3://models/runless/1' });
+    const listed = await t.request('GET', '/deploy-decisions', { query: { project: 'runless' } });
+    expect(listed.body.items).toEqual([expect.objectContaining({ id: res.body.decision_id, run_id: null })]);
+  });
+
   it('answers the same through GET /deploy-gate/:project', async () => {
     const res = await t.request('GET', '/deploy-gate/recsys', { key: ci, query: { env: 'prd' } });
     expect(res.body).toMatchObject({ allowed: true, version: '2' });

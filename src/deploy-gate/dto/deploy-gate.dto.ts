@@ -55,7 +55,7 @@ export class DeployAllowedView {
   @ApiProperty() model!: string;
   @ApiProperty({ example: '2' }) version!: string;
   @ApiProperty({ example: 'Production' }) stage!: string;
-  @ApiProperty() run_id!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Null when the version was not registered from a run' }) run_id!: string | null;
   @ApiProperty({ example: 'runs:/ed05795590e24488a69b5496e4bfe9f1/model', description: 'What the deploy needs' })
   source!: string;
 
