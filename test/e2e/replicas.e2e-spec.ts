@@ -91,4 +91,15 @@ describe('two replicas on one database', () => {
     };
     expect(await msUntilB(reject, { env: 'dev', version: 3 }, '409 version 3 of shop is in Archived; dev needs Staging or Production')).toBeLessThan(WITHIN_MS);
   });
+
+  it('lets exactly one of many projects claiming one model at the same moment, through both replicas, win; the others get 409', async () => {
+    for (let round = 0; round < 5; round++) {
+      const names = Array.from({ length: 12 }, (_, i) => `claim-${round}-${i}`);
+      const answers = await Promise.all(
+        names.map((name, i) => (i % 2 ? b : a).call('PUT', `/projects/${name}`, { body: projectConfig(name, `contested-${round}`) })),
+      );
+      for (const res of answers) if (res.status === 409) expect(res.body.code).toBe('MODEL_ALREADY_CLAIMED');
+      expect(answers.map((r) => r.status).sort()).toEqual([201, ...Array(11).fill(409)]);
+    }
+  });
 });
