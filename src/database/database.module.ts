@@ -4,12 +4,13 @@ import { DataSource } from 'typeorm';
 import { ChangeFeed } from './change-feed';
 import { PgChangeFeed } from './change-feed.pg';
 import { buildDataSourceOptions } from './data-source-options';
+import { MigrationsReadiness } from './migrations.readiness';
 import { runMigrations } from './migrator';
 import { Transactions, TypeOrmTransactions } from './transactions';
 
 /**
  * TypeORM on the resolved database; pending migrations run before the app serves. Provides
- * {@link Transactions} and the replicas' {@link ChangeFeed}.
+ * {@link Transactions}, the replicas' {@link ChangeFeed} and the schema's readiness.
  */
 @Global()
 @Module({})
@@ -30,8 +31,9 @@ export class DatabaseModule {
       providers: [
         { provide: Transactions, useClass: TypeOrmTransactions },
         { provide: ChangeFeed, useClass: PgChangeFeed },
+        MigrationsReadiness,
       ],
-      exports: [Transactions, ChangeFeed],
+      exports: [Transactions, ChangeFeed, MigrationsReadiness],
     };
   }
 }
