@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Client } from 'pg';
 import { Repository } from 'typeorm';
-import type { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+import { ChangeFeed } from '../database/change-feed';
 import { Tx, entityManagerOf } from '../database/transactions';
 import { ApiKeyEntity } from './api-key.entity';
 import { Role } from './role';
@@ -13,7 +12,10 @@ const CHANNEL = 'modelgate_api_keys';
 
 @Injectable()
 export class TypeOrmApiKeyStore extends ApiKeyStore {
-  constructor(@InjectRepository(ApiKeyEntity) private readonly repo: Repository<ApiKeyEntity>) {
+  constructor(
+    @InjectRepository(ApiKeyEntity) private readonly repo: Repository<ApiKeyEntity>,
+    private readonly feed: ChangeFeed,
+  ) {
     super();
   }
 
@@ -82,58 +84,11 @@ export class TypeOrmApiKeyStore extends ApiKeyStore {
   }
 
   async announceChange(tx: Tx): Promise<void> {
-    await entityManagerOf(tx, this.repo.manager).query('SELECT pg_notify($1, $2)', [CHANNEL, '']);
+    await this.feed.announce(CHANNEL, '', tx);
   }
 
   watchChanges(listener: KeyChangeListener): () => Promise<void> {
-    const { url } = this.repo.manager.connection.options as PostgresConnectionOptions;
-    let client: Client | undefined;
-    let stopped = false;
-    let retryMs = 100;
-    // A client we let go must keep an error listener: pg emits late errors (e.g. at server shutdown).
-    const release = (c: Client): Promise<void> => {
-      c.removeAllListeners();
-      c.on('error', () => undefined);
-      return c.end().catch(() => undefined);
-    };
-    const connect = async () => {
-      if (stopped) return;
-      const c = new Client({ connectionString: url, application_name: 'modelgate-key-feed' });
-      let gone = false;
-      const down = () => {
-        if (gone) return;
-        gone = true;
-        listener.live(false);
-        void release(c);
-        if (client === c) client = undefined;
-        if (!stopped) setTimeout(() => void connect(), (retryMs = Math.min(retryMs * 2, 5000))).unref();
-      };
-      c.on('error', down);
-      c.on('end', down);
-      c.on('notification', () => listener.changed());
-      try {
-        await c.connect();
-        await c.query(`LISTEN ${CHANNEL}`);
-      } catch {
-        down();
-        return;
-      }
-      if (stopped) {
-        gone = true;
-        await release(c);
-        return;
-      }
-      client = c;
-      retryMs = 100;
-      listener.live(true);
-    };
-    void connect();
-    return async () => {
-      stopped = true;
-      const c = client;
-      client = undefined;
-      if (c) await release(c);
-    };
+    return this.feed.watch(CHANNEL, { changed: () => listener.changed(), live: (isLive) => listener.live(isLive) });
   }
 
   private repoOf(tx: Tx | undefined): Repository<ApiKeyEntity> {

@@ -12,7 +12,7 @@ describe('GroupCommit', () => {
         await new Promise<void>((r) => (release = r));
       }
       return items.map((n) => `ok${n}`);
-    }, 100, 1);
+    }, { maxInFlight: 1 });
     const a = gc.submit(1);
     const rest = [2, 3, 4].map((n) => gc.submit(n));
     await new Promise((r) => setTimeout(r, 10));
@@ -29,9 +29,48 @@ describe('GroupCommit', () => {
       calls += 1;
       if (calls === 1) throw new Error('db down');
       return items;
-    }, 100, 1);
+    }, { maxInFlight: 1 });
     await expect(gc.submit(1)).rejects.toThrow('db down');
     expect(await gc.submit(2)).toBe(2);
+  });
+
+  it('fails only the item at fault when a batch fails because of one item', async () => {
+    const batches: number[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const gc = new GroupCommit<number, number>(
+      async (items) => {
+        batches.push(items);
+        if (items[0] === 0) await gate;
+        if (items.includes(13)) throw new Error('13 refused');
+        return items;
+      },
+      { maxInFlight: 1, blamesOneItem: (err) => (err as Error).message.endsWith('refused') },
+    );
+    const first = gc.submit(0);
+    const answers = [11, 12, 13, 14].map((n) => gc.submit(n).then(String, (err: Error) => err.message));
+    release();
+    await first;
+    expect(await Promise.all(answers)).toEqual(['11', '12', '13 refused', '14']);
+    expect(batches).toEqual([[0], [11, 12, 13, 14], [11], [12], [13], [14]]);
+  });
+
+  it('fails the whole batch when the failure is not one item\'s', async () => {
+    let calls = 0;
+    const gc = new GroupCommit<number, number>(
+      async (items) => {
+        calls += 1;
+        if (calls === 1) await new Promise((r) => setTimeout(r, 5));
+        else throw new Error('db down');
+        return items;
+      },
+      { maxInFlight: 1, blamesOneItem: (err) => (err as Error).message.endsWith('refused') },
+    );
+    const first = gc.submit(0);
+    const rest = [1, 2, 3].map((n) => gc.submit(n).catch((err: Error) => err.message));
+    await first;
+    expect(await Promise.all(rest)).toEqual(['db down', 'db down', 'db down']);
+    expect(calls).toBe(2);
   });
 
   it('caps batch size', async () => {
@@ -40,7 +79,7 @@ describe('GroupCommit', () => {
       sizes.push(items.length);
       await new Promise((r) => setTimeout(r, 5));
       return items;
-    }, 3, 1);
+    }, { maxBatch: 3, maxInFlight: 1 });
     await Promise.all(Array.from({ length: 10 }, (_, i) => gc.submit(i)));
     expect(Math.max(...sizes)).toBeLessThanOrEqual(3);
     expect(sizes.reduce((a, b) => a + b, 0)).toBe(10);

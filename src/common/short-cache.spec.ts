@@ -21,6 +21,16 @@ describe('ShortCache', () => {
     expect(await cache.get('a', load)).toBe(3);
   });
 
+  it('answers an ask that accepts less age only from a younger entry', async () => {
+    const cache = new ShortCache<number>(1000);
+    let loads = 0;
+    const load = async () => ++loads;
+    await cache.get('a', load);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(await cache.get('a', load, 500)).toBe(1);
+    expect(await cache.get('a', load, 10)).toBe(2);
+  });
+
   it('never keeps a failure', async () => {
     const cache = new ShortCache<number>(1000);
     await expect(cache.get('a', () => Promise.reject(new Error('down')))).rejects.toThrow('down');

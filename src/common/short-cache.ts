@@ -10,10 +10,11 @@ export class ShortCache<V> {
     private readonly maxEntries = 1000,
   ) {}
 
-  get(key: string, load: () => Promise<V>): Promise<V> {
+  /** `maxAgeMs`: how old an answer this ask accepts (default: the cache's freshness). */
+  get(key: string, load: () => Promise<V>, maxAgeMs = this.freshMs): Promise<V> {
     const now = Date.now();
     const hit = this.entries.get(key);
-    if (hit && now - hit.at <= this.freshMs) return hit.value;
+    if (hit && now - hit.at <= Math.min(maxAgeMs, this.freshMs)) return hit.value;
     if (this.entries.size >= this.maxEntries) this.entries.clear();
     const value = load();
     this.entries.set(key, { at: now, value });

@@ -1,11 +1,17 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { ChangeFeed } from './change-feed';
+import { PgChangeFeed } from './change-feed.pg';
 import { buildDataSourceOptions } from './data-source-options';
+import { MigrationsReadiness } from './migrations.readiness';
 import { runMigrations } from './migrator';
 import { Transactions, TypeOrmTransactions } from './transactions';
 
-/** TypeORM on the resolved database; pending migrations run before the app serves. Provides {@link Transactions}. */
+/**
+ * TypeORM on the resolved database; pending migrations run before the app serves. Provides
+ * {@link Transactions}, the replicas' {@link ChangeFeed} and the schema's readiness.
+ */
 @Global()
 @Module({})
 export class DatabaseModule {
@@ -22,8 +28,12 @@ export class DatabaseModule {
           },
         }),
       ],
-      providers: [{ provide: Transactions, useClass: TypeOrmTransactions }],
-      exports: [Transactions],
+      providers: [
+        { provide: Transactions, useClass: TypeOrmTransactions },
+        { provide: ChangeFeed, useClass: PgChangeFeed },
+        MigrationsReadiness,
+      ],
+      exports: [Transactions, ChangeFeed, MigrationsReadiness],
     };
   }
 }

@@ -24,6 +24,17 @@ interface Row {
   decided_at: Date;
 }
 
+type IdentifiedDecision = NewDeployDecision & { id: string };
+
+/** SQLSTATE classes of a statement refused for its values: 22 data exception, 23 integrity violation. */
+const ROW_REFUSED = new Set(['22', '23']);
+
+const sqlStateOf = (err: unknown): string => {
+  const e = err as { code?: unknown; driverError?: { code?: unknown } };
+  const code = e.driverError?.code ?? e.code;
+  return typeof code === 'string' ? code : '';
+};
+
 const toRecord = (r: Row): DeployDecisionRecord => ({
   id: r.id,
   project: r.project,
@@ -51,15 +62,21 @@ export class TypeOrmDeployDecisionStore extends DeployDecisionStore {
     super();
   }
 
-  /** CI bursts: concurrent decisions share one multi-row INSERT; each still waits for its commit. */
-  private readonly writer = new GroupCommit<NewDeployDecision, DeployDecisionRecord>((batch) => this.insertMany(batch));
+  /**
+   * CI bursts: concurrent decisions share one multi-row INSERT; each still waits for its commit. A
+   * row PostgreSQL refuses fails only its own caller: the others are written again without it.
+   */
+  private readonly writer = new GroupCommit<IdentifiedDecision, DeployDecisionRecord>((batch) => this.insertMany(batch), {
+    blamesOneItem: (err) => ROW_REFUSED.has(sqlStateOf(err).slice(0, 2)),
+  });
 
+  /** The id is fixed before the first try, so a batch written again can never hold a row twice. */
   insert(d: NewDeployDecision): Promise<DeployDecisionRecord> {
-    return this.writer.submit(d);
+    return this.writer.submit({ ...d, id: randomUUID() });
   }
 
   /** With EVENT_BUS_NAME set, the batch and its `Deploy Gate Decision` bus events commit together. */
-  private async insertMany(batch: NewDeployDecision[]): Promise<DeployDecisionRecord[]> {
+  private async insertMany(batch: IdentifiedDecision[]): Promise<DeployDecisionRecord[]> {
     if (!this.lifecycle.enabled) return this.insertRows(batch);
     const records = await this.transactions.run(async (tx) => {
       const inserted = await this.insertRows(batch, tx);
@@ -70,11 +87,10 @@ export class TypeOrmDeployDecisionStore extends DeployDecisionStore {
     return records;
   }
 
-  private async insertRows(batch: NewDeployDecision[], tx?: Tx): Promise<DeployDecisionRecord[]> {
+  private async insertRows(batch: IdentifiedDecision[], tx?: Tx): Promise<DeployDecisionRecord[]> {
     const params: unknown[] = [];
-    const ids = batch.map(() => randomUUID());
-    const values = batch.map((d, i) => {
-      const row = [ids[i], d.project, d.env, d.model, d.version, d.stage, d.runId, d.source, d.outcome, JSON.stringify(d.reasons), d.caller, d.commit, d.pipelineUrl];
+    const values = batch.map((d) => {
+      const row = [d.id, d.project, d.env, d.model, d.version, d.stage, d.runId, d.source, d.outcome, JSON.stringify(d.reasons), d.caller, d.commit, d.pipelineUrl];
       return `(${row.map((v) => `$${params.push(v)}`).join(', ')})`;
     });
     const rows: Row[] = await entityManagerOf(tx, this.db.manager).query(
@@ -83,7 +99,7 @@ export class TypeOrmDeployDecisionStore extends DeployDecisionStore {
       params,
     );
     const byId = new Map(rows.map((r) => [r.id, toRecord(r)]));
-    return ids.map((id) => byId.get(id)!);
+    return batch.map((d) => byId.get(d.id)!);
   }
 
   async list(filter: DecisionFilter, limit: number, after?: DecisionCursor): Promise<DeployDecisionRecord[]> {

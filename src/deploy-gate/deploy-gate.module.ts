@@ -7,10 +7,11 @@ import { TypeOrmDeployDecisionStore } from './deploy-decision.store.typeorm';
 import { DeployGateController } from './deploy-gate.controller';
 import { DeployGateService } from './deploy-gate.service';
 import { GateRegistryReader } from './gate-registry-reader';
+import { StageChangeBridge } from './stage-change-bridge';
 
 @Module({
   imports: [MlflowModule, ProjectsModule, NotificationsModule],
   controllers: [DeployGateController],
-  providers: [DeployGateService, GateRegistryReader, { provide: DeployDecisionStore, useClass: TypeOrmDeployDecisionStore }],
+  providers: [DeployGateService, GateRegistryReader, StageChangeBridge, { provide: DeployDecisionStore, useClass: TypeOrmDeployDecisionStore }],
 })
 export class DeployGateModule {}

@@ -114,7 +114,7 @@ export class DeployGateService {
       model: d.model,
       version: d.version?.version ?? req.version ?? null,
       stage: d.version?.stage ?? null,
-      runId: d.version?.runId || null,
+      runId: d.version?.runId ?? null,
       source: d.version?.source || null,
       outcome: d.outcome,
       reasons: d.reasons,

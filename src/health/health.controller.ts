@@ -17,9 +17,16 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOkResponse({ description: 'Every dependency answers' })
+  @ApiOkResponse({ description: 'PostgreSQL answers and every migration is applied; details.mlflow says whether MLflow is up (it never decides)' })
   @ApiServiceUnavailableResponse({ description: 'NOT_READY, with each check in details' })
   ready(): Promise<HealthCheckResult> {
     return this.health.readiness();
+  }
+
+  @Get('mlflow')
+  @ApiOkResponse({ description: "MLflow's GET /health answers; details.mlflow.version when its GET /version says" })
+  @ApiServiceUnavailableResponse({ description: 'NOT_READY, with details.mlflow.reason' })
+  mlflow(): Promise<HealthCheckResult> {
+    return this.health.mlflowHealth();
   }
 }

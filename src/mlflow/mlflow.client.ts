@@ -209,17 +209,29 @@ export class MlflowClient implements OnModuleDestroy {
 
   /** MLflow's `GET /health`, for readiness: one attempt, no retry, within the tighter of both budgets. */
   async ping(budgetMs = this.http.timeoutMs): Promise<void> {
+    await this.probe('health', budgetMs);
+  }
+
+  /** MLflow's `GET /version` (plain text, e.g. `2.9.2`); undefined when what answers is not a version. */
+  async serverVersion(budgetMs = this.http.timeoutMs): Promise<string | undefined> {
+    const text = (await this.probe('version', budgetMs)).trim();
+    return /^\d+\.\d+[0-9A-Za-z.+-]*$/.test(text) && text.length <= 40 ? text : undefined;
+  }
+
+  /** A plain-text route of the server root: one attempt, no retry. */
+  private async probe(path: 'health' | 'version', budgetMs: number): Promise<string> {
     const timeoutMs = Math.min(budgetMs, this.http.timeoutMs);
     const started = performance.now();
-    const ctx = { endpoint: 'health', notFound: MlflowErrorCode.MLFLOW_UNAVAILABLE, write: false, timeoutMs, subject: {} };
+    const ctx = { endpoint: path, notFound: MlflowErrorCode.MLFLOW_UNAVAILABLE, write: false, timeoutMs, subject: {} };
     try {
-      await withDeadline(timeoutMs, (signal) =>
-        this.http.axios.get('health', { timeout: timeoutMs, signal, responseType: 'text', 'axios-retry': { retries: 0 } }),
+      const res = await withDeadline(timeoutMs, (signal) =>
+        this.http.axios.get<string>(path, { timeout: timeoutMs, signal, responseType: 'text', 'axios-retry': { retries: 0 } }),
       );
-      this.observe('health', 'ok', started, 1, 200);
+      this.observe(path, 'ok', started, 1, 200);
+      return typeof res.data === 'string' ? res.data : '';
     } catch (err) {
       const error = translateFailure({ ...ctx, attempts: 1 }, err);
-      this.observe('health', 'unavailable', started, 1, error.details.mlflow_status);
+      this.observe(path, 'unavailable', started, 1, error.details.mlflow_status);
       throw new MlflowError(MlflowErrorCode.MLFLOW_UNAVAILABLE, error.message, error.details);
     }
   }

@@ -3,18 +3,20 @@ import type { HealthIndicatorResult } from '@nestjs/terminus';
 import { MlflowClient } from './mlflow.client';
 import { MlflowError } from './mlflow.errors';
 
-/** Readiness of MLflow: its `GET /health` answers within the probe's budget. Liveness never asks. */
+/**
+ * MLflow's state for the health routes: `up` when its `GET /health` answers within the probe's
+ * budget, with the version its `GET /version` gives when it gives one. Liveness never asks.
+ */
 @Injectable()
 export class MlflowReadiness {
   constructor(private readonly mlflow: MlflowClient) {}
 
   async check(timeoutMs: number, key = 'mlflow'): Promise<HealthIndicatorResult> {
-    try {
-      await this.mlflow.ping(timeoutMs);
-      return { [key]: { status: 'up' } };
-    } catch (err) {
-      const reason = err instanceof MlflowError ? { message: err.message, reason: err.details.reason } : { message: 'MLflow check failed' };
-      return { [key]: { status: 'down', ...reason } };
-    }
+    const [health, version] = await Promise.allSettled([this.mlflow.ping(timeoutMs), this.mlflow.serverVersion(timeoutMs)]);
+    const known = version.status === 'fulfilled' && version.value ? { version: version.value } : {};
+    if (health.status === 'fulfilled') return { [key]: { status: 'up', ...known } };
+    const err = health.reason as unknown;
+    const reason = err instanceof MlflowError ? { message: err.message, reason: err.details.reason } : { message: 'MLflow check failed' };
+    return { [key]: { status: 'down', ...reason, ...known } };
   }
 }

@@ -28,8 +28,8 @@ export interface ModelVersion {
   stage: Stage;
   description: string;
   source: string;
-  /** Empty when the version was not registered from a run. */
-  runId: string;
+  /** Null when the version was not registered from a run (MLflow sends "" or nothing). */
+  runId: string | null;
   runLink: string;
   status: string;
   statusMessage?: string;

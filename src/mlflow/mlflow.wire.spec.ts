@@ -32,6 +32,11 @@ describe('MLflow wire format', () => {
     });
   });
 
+  it('maps a version without a run to runId null, whether MLflow sends "" or nothing', () => {
+    expect(toModelVersion({ ...version, run_id: '' }).runId).toBeNull();
+    expect(toModelVersion({ ...version, run_id: undefined }).runId).toBeNull();
+  });
+
   it('keeps a version a string even if a server sends a number, and refuses an unknown stage', () => {
     expect(toModelVersion({ ...version, version: 7 as unknown as string }).version).toBe('7');
     expect(toModelVersion({ ...version, current_stage: 'production' }).stage).toBe('Production');

@@ -90,7 +90,7 @@ export function toModelVersion(w: WireModelVersion): ModelVersion {
     stage,
     description: w.description ?? '',
     source: w.source ?? '',
-    runId: w.run_id ?? '',
+    runId: w.run_id || null,
     runLink: w.run_link ?? '',
     status: w.status ?? 'READY',
     ...(w.status_message ? { statusMessage: w.status_message } : {}),

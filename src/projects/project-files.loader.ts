@@ -105,7 +105,7 @@ export class ProjectFilesLoader implements OnApplicationBootstrap {
         }
         const saved = await this.projects.write(definition, { raw, source: 'file', sourcePath: file.path, updatedBy: actor }, tx);
         await this.files.save({ path: file.path, loadedHash: hash, projectName: definition.name, problems: null }, tx);
-        this.projects.logSaved(saved.record, saved.created, warnings);
+        this.projects.logSaved(saved.record, saved, warnings);
         return { kind: 'applied', project: definition.name, warnings };
       });
     } catch (err) {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { canonicalJson } from '../common/canonical-json';
 import { Page, decodePageToken, keysetPage } from '../common/http/pagination';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
@@ -7,7 +8,7 @@ import { AuditLog } from '../audit/audit-log.service';
 import { Transactions, Tx } from '../database/transactions';
 import { ConfigCheck, ConfigProblem, ProjectDefinition, checkProjectDocument, sha256Hex } from './project-config';
 import { readProjectYaml } from './project-yaml';
-import { ProjectRecord, ProjectStore } from './project.store';
+import { ProjectRecord, ProjectSettings, ProjectStore } from './project.store';
 import { invalidProjectConfig, modelAlreadyClaimed, projectNotFound } from './projects.errors';
 
 /** A config as it arrived: YAML text, or a JSON body already parsed. */
@@ -29,7 +30,20 @@ export interface WriteMeta {
 export interface SavedProject {
   record: ProjectRecord;
   created: boolean;
+  /** False when the config equals the stored one: nothing was written or audited. */
+  changed: boolean;
   warnings: ConfigProblem[];
+}
+
+/** Stored (jsonb) and fresh values compare as JSON: key order and undefined fields do not count. */
+const sameJson = (a: unknown, b: unknown): boolean => canonicalJson(JSON.parse(JSON.stringify(a))) === canonicalJson(JSON.parse(JSON.stringify(b)));
+
+/** The stored project already is this config; a file it did not come from taking it over is still a change. */
+function alreadyStored(existing: ProjectRecord, next: ProjectSettings & { config: Record<string, unknown>; configHash: string }, meta: WriteMeta): boolean {
+  const { config, configHash, ...settings } = next;
+  const sameContent = existing.configHash === configHash && sameJson(existing.settings, settings) && sameJson(existing.config, config);
+  const takenOverByFile = meta.source === 'file' && (existing.source !== 'file' || existing.sourcePath !== (meta.sourcePath ?? null));
+  return sameContent && !takenOverByFile;
 }
 
 const isAfterCursor = (c: Record<string, unknown>): c is { after: string } => typeof c.after === 'string';
@@ -81,18 +95,21 @@ export class ProjectsService {
       throw invalidProjectConfig([{ path: 'project_name', message: `"${definition.name}" must equal the name in the path ("${name}")` }], warnings);
     }
     const saved = await this.transactions.run((tx) => this.write(definition, { raw, source: 'api', updatedBy: actor }, tx));
-    this.logSaved(saved.record, saved.created, warnings);
+    this.logSaved(saved.record, saved, warnings);
     return { ...saved, warnings };
   }
 
   /**
    * Creates or replaces a checked project, under the project's lock, inside the caller's
-   * transaction (so the audit record can join it). Used by PUT and by the file loader.
+   * transaction (so the audit record can join it). Used by PUT and by the file loader. The same
+   * config again changes nothing: no write, no audit event, the same `updated_at`.
    */
-  async write(definition: ProjectDefinition, meta: WriteMeta, tx: Tx): Promise<{ record: ProjectRecord; created: boolean }> {
+  async write(definition: ProjectDefinition, meta: WriteMeta, tx: Tx): Promise<{ record: ProjectRecord; created: boolean; changed: boolean }> {
     const { name, config, ...settings } = definition;
+    const configHash = sha256Hex(meta.raw);
     await this.transactions.lock(tx, `project:${name}`);
     const existing = await this.store.findByName(name, tx);
+    if (existing && alreadyStored(existing, { ...settings, config, configHash }, meta)) return { record: existing, created: false, changed: false };
     const owner = await this.store.findByModel(settings.modelName, tx);
     if (owner && owner.name !== name) throw modelAlreadyClaimed(settings.modelName, owner.name);
     const record = await this.store.save(
@@ -101,7 +118,7 @@ export class ProjectsService {
         settings,
         config,
         raw: meta.raw,
-        configHash: sha256Hex(meta.raw),
+        configHash,
         source: meta.source,
         sourcePath: meta.source === 'file' ? (meta.sourcePath ?? null) : (existing?.sourcePath ?? null),
         updatedBy: meta.updatedBy,
@@ -117,12 +134,12 @@ export class ProjectsService {
       },
       tx,
     );
-    return { record, created: !existing };
+    return { record, created: !existing, changed: true };
   }
 
-  logSaved(record: ProjectRecord, created: boolean, warnings: ConfigProblem[]): void {
+  logSaved(record: ProjectRecord, saved: { created: boolean; changed: boolean }, warnings: ConfigProblem[]): void {
     const fields = { project: record.name, source: record.source, source_path: record.sourcePath, config_hash: record.configHash, updated_by: record.updatedBy };
-    this.logger.log(fields, created ? 'project created' : 'project updated');
+    this.logger.log(fields, saved.created ? 'project created' : saved.changed ? 'project updated' : 'project unchanged: the same config again');
     if (warnings.length > 0) this.logger.warn({ project: record.name, warnings }, 'project config accepted with warnings');
   }
 

@@ -36,8 +36,8 @@ const MAX_REMEMBERED_RUN_IDS = 10_000;
 @Injectable()
 export class RegistryService {
   private readonly logger = new Logger(RegistryService.name);
-  /** `name\0version` → run id ('' for none): immutable in MLflow, so safe to remember. */
-  private readonly runIds = new Map<string, string>();
+  /** `name\0version` → run id (null for none): immutable in MLflow, so safe to remember. */
+  private readonly runIds = new Map<string, string | null>();
 
   constructor(private readonly mlflow: MlflowClient) {}
 
@@ -117,7 +117,7 @@ export class RegistryService {
     return { version: found, run: await this.runOrNull(found.runId) };
   }
 
-  private async runOrNull(runId: string): Promise<Run | null> {
+  private async runOrNull(runId: string | null): Promise<Run | null> {
     if (!runId) return null;
     return this.mlflow.getRun(runId).catch((err: unknown) => {
       if (isMlflowError(err, MlflowErrorCode.RUN_NOT_FOUND)) return null;

@@ -68,6 +68,51 @@ describe('deploy gate', () => {
     expectError(await ask({ project: 'recsys', env: 'prd', version: 'two' }), 400, 'VALIDATION_FAILED');
   });
 
+  it('refuses a commit or pipeline_url with control characters with 400, recording nothing', async () => {
+    const count = async () => Number((await withDatabase(t.databaseUrl, (db) => db.query('SELECT count(*) FROM deploy_decisions'))).rows[0].count);
+    const before = await count();
+    const bad = [
+      { commit: 'abc123\u0000' },
+      { commit: 'abc\n123' },
+      { commit: '\u001b[31mabc' },
+      { commit: 'abc\u007f' },
+      { pipeline_url: 'https://ci.example.com/runs/1\u0000' },
+      { pipeline_url: 'https://ci.example.com/runs/1\r\nX-Injected: 1' },
+    ];
+    for (const fields of bad) {
+      const body = expectError(await ask({ project: 'recsys', env: 'prd', ...fields }), 400, 'VALIDATION_FAILED');
+      expect(body.details).toEqual([{ field: Object.keys(fields)[0], problems: expect.arrayContaining([expect.stringContaining('control characters')]) }]);
+    }
+    expect(await count()).toBe(before);
+    expect((await ask({ project: 'recsys', env: 'prd', commit: 'abc 123 — été', pipeline_url: 'https://ci.example.com/runs/1?a=b' })).status).toBe(200);
+  });
+
+  it('fails only the decision PostgreSQL refuses, never the others committed in its batch', async () => {
+    const sql = (text: string) => withDatabase(t.databaseUrl, (db) => db.query(text));
+    // A value the database refuses although it passed validation, e.g. after a schema change.
+    await sql("ALTER TABLE deploy_decisions ADD CONSTRAINT test_refuses_poison CHECK (commit IS DISTINCT FROM 'poison')");
+    try {
+      const commits = Array.from({ length: 16 }, (_, i) => (i === 9 ? 'poison' : `batch-${i}`));
+      const answers = await Promise.all(commits.map((commit) => ask({ project: 'recsys', env: 'prd', commit })));
+      expect(answers.map((a) => a.status)).toEqual(commits.map((c) => (c === 'poison' ? 503 : 200)));
+      expect(expectError(answers[9], 503, 'GATE_UNAVAILABLE').message).toMatch(/could not be recorded/);
+      const stored = await sql("SELECT commit FROM deploy_decisions WHERE commit LIKE 'batch-%' OR commit = 'poison' ORDER BY commit");
+      expect(stored.rows.map((r: { commit: string }) => r.commit).sort()).toEqual(commits.filter((c) => c !== 'poison').sort());
+    } finally {
+      await sql('ALTER TABLE deploy_decisions DROP CONSTRAINT test_refuses_poison');
+    }
+  });
+
+  it('answers run_id: null for a version registered without a run, in the answer and the record', async () => {
+    mlflow.seed.modelVersion({ name: 'runless', runId: null, stage: 'Production', source: 's3://models/runless/1' });
+    const yaml = 'project_name: runless\nversion: "1"\nschedule: { enabled: false }\nbatch: { pipeline: { steps: [ { id: a } ] } }\n';
+    expect((await t.request('PUT', '/projects/runless', { raw: { payload: yaml, contentType: 'application/yaml' } })).status).toBe(201);
+    const res = await ask({ project: 'runless', env: 'prd' });
+    expect(res.body).toMatchObject({ allowed: true, version: '1', run_id: null, source: 's3://models/runless/1' });
+    const listed = await t.request('GET', '/deploy-decisions', { query: { project: 'runless' } });
+    expect(listed.body.items).toEqual([expect.objectContaining({ id: res.body.decision_id, run_id: null })]);
+  });
+
   it('answers the same through GET /deploy-gate/:project', async () => {
     const res = await t.request('GET', '/deploy-gate/recsys', { key: ci, query: { env: 'prd' } });
     expect(res.body).toMatchObject({ allowed: true, version: '2' });

@@ -265,6 +265,35 @@ describe('projects API', () => {
 });
 
 describe('project changes in the audit log', () => {
+  it('changes nothing for a PUT of the stored config: the same updated_at, no audit event', async () => {
+    const t = await startTestApp();
+    try {
+      const yaml = makeYaml('steady');
+      const json = { project_name: 'steady', version: '2.0.0', schedule: { enabled: false }, batch: { pipeline: { steps: [{ id: 'run' }] } } };
+      const putYaml = () => t.request('PUT', '/projects/steady', { raw: { payload: yaml, contentType: 'application/yaml' } });
+      const stored = async () => (await withDatabase(t.databaseUrl, (db) => db.query('SELECT updated_at, config_hash FROM projects WHERE name = $1', ['steady']))).rows[0];
+      const created = await putYaml();
+      expect(created.status).toBe(201);
+      const before = await stored();
+      await new Promise((r) => setTimeout(r, 20));
+      const again = await putYaml();
+      expect(again.status).toBe(200);
+      expect(again.body.updated_at).toBe(created.body.updated_at);
+      expect(await stored()).toEqual(before);
+
+      expect((await t.request('PUT', '/projects/steady', { body: json })).status).toBe(200);
+      const changed = await stored();
+      expect(changed.updated_at.getTime()).toBeGreaterThan(before.updated_at.getTime());
+      await new Promise((r) => setTimeout(r, 20));
+      expect((await t.request('PUT', '/projects/steady', { body: { ...json } })).body.updated_at).toBe(changed.updated_at.toISOString());
+
+      const events = await t.request('GET', '/audit', { query: { model: 'steady' } });
+      expect(events.body.items.map((e: { action: string }) => e.action)).toEqual(['project.updated', 'project.created']);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('records project.created, project.updated and project.deleted with the actor, in the chain', async () => {
     const t = await startTestApp();
     try {

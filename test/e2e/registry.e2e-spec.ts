@@ -163,8 +163,12 @@ describe('registry read API', () => {
   });
 
   it('answers run: null for a version without a run, and normalises the version number', async () => {
-    mlflow.seed.modelVersion({ name: 'empty-model', runId: null });
+    mlflow.seed.modelVersion({ name: 'empty-model', runId: null, stage: 'Staging' });
     expect((await get('/models/empty-model/versions/01')).body).toEqual(expect.objectContaining({ version: '1', run_id: null, run: null }));
+    // The same null wherever the version is listed.
+    expect((await get('/models/empty-model/versions')).body.items).toEqual([expect.objectContaining({ version: '1', run_id: null })]);
+    expect((await get('/models/empty-model/versions?stage=staging')).body.items).toEqual([expect.objectContaining({ version: '1', run_id: null })]);
+    expect((await get('/models/empty-model')).body.latest_versions).toEqual([expect.objectContaining({ version: '1', run_id: null })]);
   });
 
   it('tells an unknown model from an unknown version, and refuses a version that is not a positive integer', async () => {

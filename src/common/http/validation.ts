@@ -1,4 +1,5 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { Matches } from 'class-validator';
 import { FieldProblem, validationFailed } from '../errors/domain-error';
 
 function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
@@ -18,3 +19,7 @@ export function createValidationPipe(): ValidationPipe {
     exceptionFactory: (errors) => validationFailed(flatten(errors)),
   });
 }
+
+/** U+0000–U+001F and U+007F: a text that will be stored, logged or exported must carry none of them. */
+export const NoControlCharacters = (): PropertyDecorator =>
+  Matches(/^[^\u0000-\u001f\u007f]*$/, { message: '$property must not contain control characters (U+0000–U+001F, U+007F)' });

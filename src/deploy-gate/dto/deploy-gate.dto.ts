@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination';
+import { NoControlCharacters } from '../../common/http/validation';
 import type { DeployDecisionRecord } from '../deploy-decision.store';
 import type { AllowedDeployment } from '../deploy-gate.service';
 
@@ -35,12 +36,14 @@ export class DeployGateRequestDto extends DeployGateQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(100)
+  @NoControlCharacters()
   commit?: string;
 
   @ApiPropertyOptional({ example: 'https://github.com/rentcars/recsys/actions/runs/42' })
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   @MaxLength(2000)
+  @NoControlCharacters()
   pipeline_url?: string;
 }
 
@@ -52,7 +55,7 @@ export class DeployAllowedView {
   @ApiProperty() model!: string;
   @ApiProperty({ example: '2' }) version!: string;
   @ApiProperty({ example: 'Production' }) stage!: string;
-  @ApiProperty() run_id!: string;
+  @ApiProperty({ nullable: true, type: String, description: 'Null when the version was not registered from a run' }) run_id!: string | null;
   @ApiProperty({ example: 'runs:/ed05795590e24488a69b5496e4bfe9f1/model', description: 'What the deploy needs' })
   source!: string;
 

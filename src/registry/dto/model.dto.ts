@@ -29,7 +29,7 @@ export class ModelVersionView {
       stage: v.stage,
       description: v.description,
       source: v.source,
-      run_id: v.runId || null,
+      run_id: v.runId,
       status: v.status,
       created_at: v.createdAt.toISOString(),
       updated_at: v.updatedAt.toISOString(),
