@@ -83,8 +83,10 @@ describe('EventBridge ingestion of Step Functions events', () => {
     expect(failed.body.html).toContain('https://us-east-1.console.aws.amazon.com/states/home?region=us-east-1#/v2/executions/details/');
     expect(failed.body.html).toContain('&quot;TaskArn&quot;');
 
-    const rows = await sql<{ status: string; n: string }>(`SELECT status, count(*) AS n FROM outbox GROUP BY status`);
-    expect(rows).toEqual([{ status: 'delivered', n: '9' }]);
+    // SES sees an e-mail just before the worker commits its outcome: wait for the commits.
+    const byStatus = () => sql<{ status: string; n: string }>(`SELECT status, count(*) AS n FROM outbox GROUP BY status`);
+    await waitUntil(async () => JSON.stringify(await byStatus()) === JSON.stringify([{ status: 'delivered', n: '9' }]), 5_000);
+    expect(await byStatus()).toEqual([{ status: 'delivered', n: '9' }]);
   });
 
   it('acknowledges the same event five times (in a row and at once) with one notification per recipient', async () => {
