@@ -1,0 +1,82 @@
+import { AuditAction } from '../audit/audit-action';
+import type { AuditEntry } from '../audit/audit-entry';
+import type { Difference, VersionState } from './drift';
+
+/** The actor of what the watcher does by itself; ':' cannot occur in an API key name. */
+export const WATCH_ACTOR = 'system:registry-watch';
+
+/** Pure: the audit entries of the registry watch (the history of part B folds their version, from_stage and to_stage). */
+
+export function baselineEntry(model: string, project: string, versions: ({ version: string } & VersionState)[]): AuditEntry {
+  return {
+    actor: WATCH_ACTOR,
+    action: AuditAction.REGISTRY_BASELINE_ADOPTED,
+    model,
+    reason: 'first sight: MLflow state adopted as what modelgate expects',
+    details: { project, versions: versions.map((v) => ({ version: v.version, stage: v.stage, aliases: v.aliases })) },
+  };
+}
+
+/** from_stage is what modelgate expects, to_stage what MLflow holds. */
+export function detectedEntry(model: string, project: string, d: Difference, driftId: string, supersedes?: string): AuditEntry {
+  return {
+    actor: WATCH_ACTOR,
+    action: AuditAction.REGISTRY_DRIFT_DETECTED,
+    model,
+    version: d.version,
+    from_stage: d.expected.stage,
+    to_stage: d.observed.stage,
+    reason: 'changed in MLflow, not through modelgate',
+    details: {
+      project,
+      drift_id: driftId,
+      expected_stage: d.expected.stage,
+      observed_stage: d.observed.stage,
+      expected_aliases: d.expected.aliases,
+      observed_aliases: d.observed.aliases,
+      last_updated_timestamp: d.lastUpdatedAt.getTime(),
+      ...(supersedes ? { supersedes } : {}),
+    },
+  };
+}
+
+/** MLflow went back by itself: from what it held to what modelgate expects. */
+export function resolvedEntry(model: string, project: string, driftId: string, version: string, was: VersionState, now: VersionState): AuditEntry {
+  return {
+    actor: WATCH_ACTOR,
+    action: AuditAction.REGISTRY_DRIFT_RESOLVED,
+    model,
+    version,
+    from_stage: was.stage,
+    to_stage: now.stage,
+    reason: 'MLflow is back to what modelgate expects',
+    details: { project, drift_id: driftId, resolution: 'returned', stage: now.stage, aliases: now.aliases },
+  };
+}
+
+export function revertedEntry(model: string, project: string, driftId: string, d: Difference, restored: ({ version: string } & VersionState)[]): AuditEntry {
+  return {
+    actor: WATCH_ACTOR,
+    action: AuditAction.REGISTRY_DRIFT_REVERTED,
+    model,
+    version: d.version,
+    from_stage: d.observed.stage,
+    to_stage: d.expected.stage,
+    reason: 'the project sets drift.action: revert',
+    details: { project, drift_id: driftId, restored_aliases: d.expected.aliases, restored_versions: restored },
+  };
+}
+
+/** An approver accepts MLflow's state: from what modelgate expected to what it now expects. */
+export function adoptedEntry(actor: string, reason: string, model: string, project: string | null, driftId: string, version: string, was: VersionState, adopted: VersionState): AuditEntry {
+  return {
+    actor,
+    action: AuditAction.REGISTRY_ADOPTED,
+    model,
+    version,
+    from_stage: was.stage,
+    to_stage: adopted.stage,
+    reason,
+    details: { project, drift_id: driftId, expected_stage: was.stage, expected_aliases: was.aliases, adopted_stage: adopted.stage, adopted_aliases: adopted.aliases },
+  };
+}

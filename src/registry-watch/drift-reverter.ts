@@ -1,0 +1,75 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { AuditLog } from '../audit/audit-log.service';
+import { DomainEvents } from '../common/domain-events';
+import { LockedSession } from '../database/transactions';
+import { Metrics } from '../metrics/metrics';
+import { MlflowClient } from '../mlflow/mlflow.client';
+import { DriftNotices } from '../notifications/drift-notices';
+import type { DriftNotice } from '../notifications/notification.types';
+import type { ResolvedProject } from '../projects/project.types';
+import { Difference, VersionState, revertPlan } from './drift';
+import { WATCH_ACTOR, revertedEntry } from './drift-audit';
+import { DriftStore } from './drift.store';
+import { managedAliasesOf } from './first-sight';
+
+/** A drift as the notice of its revert tells it. */
+const revertedItem = (d: Difference, seq: number): DriftNotice['drifts'][number] => ({
+  version: d.version,
+  expected_stage: d.expected.stage,
+  observed_stage: d.observed.stage,
+  expected_aliases: d.expected.aliases,
+  observed_aliases: d.observed.aliases,
+  changed_at: d.lastUpdatedAt.toISOString(),
+  audit_seq: seq,
+});
+
+/**
+ * `drift.action: revert`: puts MLflow back to what modelgate expects, under the model's lock the
+ * caller holds: the drifted versions to their expected stages (a Production version the change
+ * archived back to Production, last) and the aliases involved. Expectations do not change.
+ */
+@Injectable()
+export class DriftReverter {
+  private readonly logger = new Logger(DriftReverter.name);
+
+  constructor(
+    private readonly mlflow: MlflowClient,
+    private readonly drifts: DriftStore,
+    private readonly audit: AuditLog,
+    private readonly notices: DriftNotices,
+    private readonly events: DomainEvents,
+    private readonly metrics: Metrics,
+  ) {}
+
+  /** Answers how many drifts it reverted; when MLflow refuses, none (the next check tries again). */
+  async revert(project: ResolvedProject, session: LockedSession, expected: ReadonlyMap<string, VersionState>, found: Difference[]): Promise<number> {
+    const model = project.modelName;
+    const plan = revertPlan(found, expected, managedAliasesOf(project));
+    try {
+      for (const t of plan.transitions) await this.mlflow.transitionStage(model, t.version, t.to, false);
+      for (const a of plan.aliases) await (a.version ? this.mlflow.setAlias(model, a.alias, a.version) : this.mlflow.deleteAlias(model, a.alias));
+    } catch (err) {
+      this.logger.warn({ err, model }, 'could not put MLflow back; the next check tries again');
+      this.events.emit('model.stage_changed', { model });
+      return 0;
+    }
+    const restored = found.map((d) => ({ version: d.version, ...d.expected }));
+    await session.run(async (tx) => {
+      const open = await this.drifts.open(model, tx);
+      const items: DriftNotice['drifts'] = [];
+      for (const d of found) {
+        const drift = open.find((o) => o.version === d.version);
+        if (!drift) continue;
+        const event = await this.audit.append(revertedEntry(model, project.name, drift.id, d, restored), tx);
+        await this.drifts.resolve(drift.id, { resolution: 'reverted', seq: event.seq, by: WATCH_ACTOR }, tx);
+        items.push(revertedItem(d, event.seq));
+      }
+      await this.notices.enqueue(tx, { kind: 'reverted', project: project.name, model, action: 'revert', drifts: items }, project.notifications.onDrift);
+    });
+    this.notices.wake();
+    this.events.emit('model.stage_changed', { model });
+    this.metrics.registryDrift.inc({ action: 'reverted' }, found.length);
+    this.logger.warn({ model, versions: found.map((d) => d.version) }, 'MLflow put back to what modelgate expects (drift.action: revert)');
+    return found.length;
+  }
+}
