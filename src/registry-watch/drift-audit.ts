@@ -54,16 +54,25 @@ export function resolvedEntry(model: string, project: string, driftId: string, v
   };
 }
 
-export function revertedEntry(model: string, project: string, driftId: string, d: Difference, restored: ({ version: string } & VersionState)[]): AuditEntry {
+/**
+ * One revert of a model: `version` is the one the out-of-band change moved (into Production when
+ * one did), put back to `to_stage`; `restored_versions` the others put back with it.
+ */
+export function revertedEntry(model: string, project: string, primary: Difference, others: Difference[], driftIds: string[]): AuditEntry {
   return {
     actor: WATCH_ACTOR,
     action: AuditAction.REGISTRY_DRIFT_REVERTED,
     model,
-    version: d.version,
-    from_stage: d.observed.stage,
-    to_stage: d.expected.stage,
+    version: primary.version,
+    from_stage: primary.observed.stage,
+    to_stage: primary.expected.stage,
     reason: 'the project sets drift.action: revert',
-    details: { project, drift_id: driftId, restored_aliases: d.expected.aliases, restored_versions: restored },
+    details: {
+      project,
+      drift_ids: driftIds,
+      restored_aliases: primary.expected.aliases,
+      restored_versions: others.map((d) => ({ version: d.version, from_stage: d.observed.stage, stage: d.expected.stage, aliases: d.expected.aliases })),
+    },
   };
 }
 

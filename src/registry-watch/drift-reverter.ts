@@ -53,17 +53,15 @@ export class DriftReverter {
       this.events.emit('model.stage_changed', { model });
       return 0;
     }
-    const restored = found.map((d) => ({ version: d.version, ...d.expected }));
+    // The version moved into Production (when one was) leads the one audit event of this revert.
+    const primary = found.find((d) => d.observed.stage === 'Production' && d.expected.stage !== 'Production') ?? found[found.length - 1];
     await session.run(async (tx) => {
-      const open = await this.drifts.open(model, tx);
-      const items: DriftNotice['drifts'] = [];
-      for (const d of found) {
-        const drift = open.find((o) => o.version === d.version);
-        if (!drift) continue;
-        const event = await this.audit.append(revertedEntry(model, project.name, drift.id, d, restored), tx);
-        await this.drifts.resolve(drift.id, { resolution: 'reverted', seq: event.seq, by: WATCH_ACTOR }, tx);
-        items.push(revertedItem(d, event.seq));
-      }
+      const open = (await this.drifts.open(model, tx)).filter((o) => found.some((d) => d.version === o.version));
+      if (open.length === 0) return;
+      const others = found.filter((d) => d !== primary);
+      const event = await this.audit.append(revertedEntry(model, project.name, primary, others, open.map((o) => o.id)), tx);
+      for (const drift of open) await this.drifts.resolve(drift.id, { resolution: 'reverted', seq: event.seq, by: WATCH_ACTOR }, tx);
+      const items = found.map((d) => revertedItem(d, event.seq));
       await this.notices.enqueue(tx, { kind: 'reverted', project: project.name, model, action: 'revert', drifts: items }, project.notifications.onDrift);
     });
     this.notices.wake();

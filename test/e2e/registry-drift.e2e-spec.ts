@@ -4,7 +4,6 @@ import { FakeMlflow } from '../fakes/mlflow';
 import { SesFake } from '../fakes/ses/ses-fake';
 import { SlackSink } from '../fakes/slack/slack-sink';
 import { notifyEnv } from '../fixtures/events/app-env';
-import { outOfBand } from '../helpers/out-of-band';
 import { promote, projectYaml, putProject } from '../helpers/promotions';
 import { TestApp, expectError, startTestApp } from '../helpers/test-app';
 import { withDatabase } from '../helpers/test-database';
@@ -74,7 +73,7 @@ describe("registry drift: changes made in MLflow behind modelgate's back", () =>
 
   it('audits an out-of-band Production move once, and announces it once, by e-mail, Slack and the bus, over two rounds', async () => {
     const detectedBefore = await driftCounter('detected');
-    outOfBand(mlflow).transition('recsys', 3, 'Production', { archiveExisting: true }); // v2 archived with it
+    mlflow.outOfBand.transition('recsys', 3, 'Production', { archiveExisting: true }); // v2 archived with it
     const changedAt = mlflow.state.registry.version('recsys', 3).lastUpdatedTimestamp;
     expect(await round('recsys')).toMatchObject({ outcome: 'checked', detected: 2 });
     expect(await round('recsys')).toMatchObject({ outcome: 'checked', detected: 0 });
@@ -139,7 +138,7 @@ describe("registry drift: changes made in MLflow behind modelgate's back", () =>
   });
 
   it('resolves a drift when MLflow goes back by itself; a version that moves again is a new detection', async () => {
-    const move = (stage: 'Staging' | 'Production' | 'Archived') => outOfBand(mlflow).transition('wobbly', 2, stage);
+    const move = (stage: 'Staging' | 'Production' | 'Archived') => mlflow.outOfBand.transition('wobbly', 2, stage);
     expect(await audit('wobbly', 'registry.baseline_adopted')).toHaveLength(1); // in the first round of all
     move('Staging');
     expect(await round('wobbly')).toMatchObject({ detected: 1 });
@@ -161,7 +160,7 @@ describe("registry drift: changes made in MLflow behind modelgate's back", () =>
 
   it('refuses to promote a version staged behind modelgate\'s back (drift rule), and always lets it go to Archived', async () => {
     expect(await audit('scorer', 'registry.baseline_adopted')).toHaveLength(1);
-    outOfBand(mlflow).transition('scorer', 2, 'Staging');
+    mlflow.outOfBand.transition('scorer', 2, 'Staging');
     const refused = expectError(await promote(t, alice, 'scorer', 2, 'Production'), 422, 'POLICY_DENIED');
     expect(refused.verdict.rules).toEqual([
       expect.objectContaining({
