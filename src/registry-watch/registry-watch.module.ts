@@ -16,6 +16,7 @@ import { TypeOrmExpectationStore } from './expectation.store.typeorm';
 import { FirstSight } from './first-sight';
 import { RegistryExpectations } from './registry-expectations';
 import { RegistrySnapshots } from './registry-snapshot';
+import { StageAccounts } from './stage-accounts';
 
 /**
  * Registry truth: what modelgate expects of each version in MLflow, the watcher that finds changes
@@ -36,7 +37,8 @@ import { RegistrySnapshots } from './registry-snapshot';
     DriftWatcher,
     { provide: DriftCheckRequests, useExisting: DriftWatcher },
     DriftService,
+    StageAccounts,
   ],
-  exports: [RegistryExpectations, FirstSight, DriftCheckRequests],
+  exports: [RegistryExpectations, FirstSight, DriftCheckRequests, StageAccounts],
 })
 export class RegistryWatchModule {}
