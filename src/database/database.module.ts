@@ -11,7 +11,8 @@ import { Transactions, TypeOrmTransactions } from './transactions';
 
 /**
  * TypeORM on the resolved database; pending migrations run before the app serves. Provides
- * {@link Transactions}, the per-model {@link ModelLock}, the replicas' {@link ChangeFeed} and the schema's readiness.
+ * {@link Transactions}, the per-model {@link ModelLock}, the replicas' {@link ChangeFeed} and the
+ * schema's readiness.
  */
 @Global()
 @Module({})

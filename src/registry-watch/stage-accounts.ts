@@ -1,15 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DomainEvents } from '../common/domain-events';
-import { ShortCache } from '../common/short-cache';
 import { Transactions } from '../database/transactions';
 import type { Stage } from '../mlflow/stage';
 import type { ResolvedProject } from '../projects/project.types';
 import { stageUnaccounted } from './drift';
 import { ExpectationStore, ModelAccount } from './expectation.store';
 import { FirstSight } from './first-sight';
-
-/** Read answers are shared this long, as the gate's MLflow read is. */
-const FRESH_MS = 1000;
 
 /** A version in a stage modelgate did not put it in, said the way the gate answers it. */
 export interface UnaccountedVersion {
@@ -41,33 +36,18 @@ export function unaccountedIn(account: ModelAccount, model: string, version: str
 
 /**
  * What the deploy gate asks of modelgate's own record: a model's account, first sight done (so a
- * decision on a model never seen adopts first and nothing allowed before becomes denied), shared by
- * concurrent asks for ≤ 1 s and forgotten when a change of modelgate's (promotion, adoption,
- * revert) moves a stage. `fresh` reads bypass the cache, to confirm a suspected drift.
+ * decision on a model never seen adopts first and nothing allowed before becomes denied). Never
+ * cached here: the gate keeps it beside its MLflow read, and forgets both together.
  */
 @Injectable()
 export class StageAccounts {
-  private readonly cache = new ShortCache<ModelAccount>(FRESH_MS);
-
   constructor(
     private readonly store: ExpectationStore,
     private readonly firstSight: FirstSight,
     private readonly transactions: Transactions,
-    events: DomainEvents,
-  ) {
-    events.on('model.stage_changed', ({ model }) => this.forget(model));
-  }
+  ) {}
 
-  of(project: ResolvedProject, opts: { fresh?: boolean } = {}): Promise<ModelAccount> {
-    if (opts.fresh) this.forget(project.modelName);
-    return this.cache.get(project.modelName, () => this.read(project));
-  }
-
-  forget(model: string): void {
-    this.cache.forget((key) => key === model);
-  }
-
-  private async read(project: ResolvedProject): Promise<ModelAccount> {
+  async read(project: ResolvedProject): Promise<ModelAccount> {
     const account = await this.store.account(project.modelName);
     if (account.seenAt) return account;
     await this.firstSight.ensure(project, (work) => this.transactions.run(work));

@@ -20,10 +20,12 @@ describe("registry drift: changes made in MLflow behind modelgate's back", () =>
   let alice: string;
   let bob: string;
   let reader: string;
+  let ci: string;
 
   const sql = <T = any>(text: string, params: unknown[] = []) => withDatabase(t.databaseUrl, async (db) => (await db.query(text, params)).rows as T[]);
   const round = async (model: string) => (await t.app.get(DriftWatcher).round()).checks.find((c) => c.model === model);
   const audit = async (model: string, action: string) => (await t.request('GET', '/audit', { query: { model, action } })).body.items;
+  const gate = (project: string, extra: Record<string, unknown> = {}) => t.request('POST', '/deploy-gate', { key: ci, body: { project, env: 'prd', ...extra } });
   const drifts = async (query: Record<string, string>) => (await t.request('GET', '/drift', { key: reader, query })).body;
   const driftCounter = async (action: string) => Number(new RegExp(`modelgate_registry_drift_total\\{action="${action}"\\} (\\d+)`).exec((await t.request('GET', '/metrics')).text)?.[1] ?? 0);
 
@@ -35,11 +37,17 @@ describe("registry drift: changes made in MLflow behind modelgate's back", () =>
     mlflow.seed.modelVersion({ name: 'scorer' });
     mlflow.seed.modelVersion({ name: 'wobbly', stage: 'Production' });
     mlflow.seed.modelVersion({ name: 'wobbly', stage: 'Archived' });
+    mlflow.seed.modelVersion({ name: 'legacy', stage: 'Production' });
     [ses, slack, bus] = await Promise.all([SesFake.start(), SlackSink.start(), EventBridgeFake.start()]);
     t = await startTestApp({
       env: notifyEnv(ses, slack, { PROJECTS_DIR: undefined, MLFLOW_TRACKING_URI: mlflow.url, EVENT_BUS_NAME: BUS, AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint }),
     });
-    [alice, bob, reader] = await Promise.all([t.createKey('alice', ['promoter']), t.createKey('bob', ['approver']), t.createKey('rita', ['reader'])]);
+    [alice, bob, reader, ci] = await Promise.all([
+      t.createKey('alice', ['promoter']),
+      t.createKey('bob', ['approver']),
+      t.createKey('rita', ['reader']),
+      t.createKey('ci-pipeline', ['ci']),
+    ]);
     await putProject(t, 'recsys', projectYaml('recsys', 'recsys', `notifications: { on_drift: ["${OPS}", "slack:ml-alerts"] }`));
     await putProject(t, 'strict', projectYaml('strict', 'strict', 'drift: { adopt_existing: false }'));
     await putProject(t, 'scorer', projectYaml('scorer', 'scorer'));
@@ -63,19 +71,39 @@ describe("registry drift: changes made in MLflow behind modelgate's back", () =>
     expect((await drifts({ project: 'recsys' })).items).toEqual([]);
   });
 
+  it('adopts first when a gate decision is the first sight of a model, so a deploy allowed before stays allowed', async () => {
+    await putProject(t, 'legacy', projectYaml('legacy', 'legacy'));
+    expect((await gate('legacy')).body).toMatchObject({ allowed: true, version: '1', stage: 'Production' });
+    expect(await audit('legacy', 'registry.baseline_adopted')).toEqual([
+      expect.objectContaining({ actor: 'system:registry-watch', details: { project: 'legacy', versions: [{ version: '1', stage: 'Production', aliases: [] }] } }),
+    ]);
+    expect(await round('legacy')).toMatchObject({ outcome: 'checked', detected: 0 });
+  });
+
   it('with adopt_existing: false adopts nothing: a version not in None is drift from the first round', async () => {
     expect(await audit('strict', 'registry.baseline_adopted')).toEqual([]);
     expect((await drifts({ project: 'strict' })).items).toEqual([
       expect.objectContaining({ model: 'strict', version: '1', status: 'open', expected_stage: 'None', observed_stage: 'Production' }),
     ]);
     expect(await round('strict')).toMatchObject({ outcome: 'checked', detected: 0 });
+    expect(expectError(await gate('strict'), 409, 'DEPLOY_DENIED').reasons[0]).toMatch(/^version 1 of strict is in Production in MLflow, but not through modelgate \(expected None since /);
   });
 
   it('audits an out-of-band Production move once, and announces it once, by e-mail, Slack and the bus, over two rounds', async () => {
     const detectedBefore = await driftCounter('detected');
     mlflow.outOfBand.transition('recsys', 3, 'Production', { archiveExisting: true }); // v2 archived with it
     const changedAt = mlflow.state.registry.version('recsys', 3).lastUpdatedTimestamp;
-    expect(await round('recsys')).toMatchObject({ outcome: 'checked', detected: 2 });
+    // The gate refuses at once, without waiting for a round, and wakes the watcher for recsys.
+    const [{ adopted }] = await sql(`SELECT baseline_adopted_at AS adopted FROM registry_watched_models WHERE model = 'recsys'`);
+    const denied = expectError(await gate('recsys'), 409, 'DEPLOY_DENIED');
+    expect(denied.reasons).toEqual([
+      `version 3 of recsys is in Production in MLflow, but not through modelgate (expected None since ${adopted.toISOString().slice(0, 19)}Z); promote it or adopt it`,
+    ]);
+    expect(expectError(await gate('recsys', { version: 3 }), 409, 'DEPLOY_DENIED').reasons).toEqual(denied.reasons);
+    const woken = Date.now();
+    while ((await drifts({ project: 'recsys', status: 'open' })).items.length < 2 && Date.now() - woken < 3000) await new Promise((r) => setTimeout(r, 20));
+    expect(Date.now() - woken).toBeLessThan(1500);
+    expect(await round('recsys')).toMatchObject({ outcome: 'checked', detected: 0 });
     expect(await round('recsys')).toMatchObject({ outcome: 'checked', detected: 0 });
 
     const events = await audit('recsys', 'registry.drift_detected');
@@ -132,6 +160,7 @@ describe("registry drift: changes made in MLflow behind modelgate's back", () =>
     expect(event).toMatchObject({ actor: 'bob', version: '3', from_stage: 'None', to_stage: 'Production', reason: 'hotfix by the on-call', details: { drift_id: adopted.body.id } });
     expect(adopted.body.resolved_seq).toBe(event.seq);
     expect(await round('recsys')).toMatchObject({ detected: 0, resolved: 0 });
+    expect((await gate('recsys')).body).toMatchObject({ allowed: true, version: '3', stage: 'Production' });
     expect((await adopt('2', bob)).status).toBe(200);
     expect((await drifts({ project: 'recsys', status: 'open' })).items).toEqual([]);
     expect(await round('recsys')).toMatchObject({ detected: 0, resolved: 0 });

@@ -9,11 +9,16 @@ describe('registry drift: revert, promotions in flight, replicas', () => {
   let mlflow: FakeMlflow;
   let t: TestApp;
   let alice: string;
+  let ci: string;
 
   const sql = <T = any>(text: string, params: unknown[] = []) => withDatabase(t.databaseUrl, async (db) => (await db.query(text, params)).rows as T[]);
   const watcher = (app = t) => app.app.get(DriftWatcher);
   const audit = async (model: string, action: string) => (await t.request('GET', '/audit', { query: { model, action } })).body.items;
   const stageOf = (model: string, v: number) => mlflow.state.registry.version(model, v).currentStage;
+  const gate = async (project: string) => {
+    const res = await t.request('POST', '/deploy-gate', { key: ci, body: { project, env: 'prd' } });
+    return res.status === 200 ? `allowed ${res.body.version}` : `${res.status} ${res.body.reasons.join('; ')}`;
+  };
   const aliases = (model: string) => Object.fromEntries(mlflow.state.registry.model(model).aliases);
 
   beforeAll(async () => {
@@ -26,6 +31,7 @@ describe('registry drift: revert, promotions in flight, replicas', () => {
     mlflow.seed.modelVersion({ name: 'shared', stage: 'Staging' });
     t = await startTestApp({ env: { MLFLOW_TRACKING_URI: mlflow.url } });
     alice = await t.createKey('alice', ['promoter']);
+    ci = await t.createKey('ci-pipeline', ['ci']);
     await putProject(t, 'guarded', projectYaml('guarded', 'guarded', 'drift: { action: revert }').replace('model: { name: guarded }', 'model: { name: guarded, aliases: true }'));
     await putProject(t, 'racer', projectYaml('racer', 'racer'));
     await putProject(t, 'shared', projectYaml('shared', 'shared'));
@@ -75,6 +81,7 @@ describe('registry drift: revert, promotions in flight, replicas', () => {
     expect(await watcher().round()).toMatchObject({ checks: expect.arrayContaining([expect.objectContaining({ model: 'racer', outcome: 'busy' })]) });
     held.release();
     expect((await promotion).body.status).toBe('completed');
+    expect(await gate('racer')).toBe('allowed 2');
     expect(await watcher().checkModel('racer')).toMatchObject({ outcome: 'checked', detected: 0 });
     expect(await audit('racer', 'registry.drift_detected')).toEqual([]);
   });
@@ -93,6 +100,7 @@ describe('registry drift: revert, promotions in flight, replicas', () => {
     expect(applying).toBeDefined();
 
     expect(await watcher().checkModel('racer')).toMatchObject({ outcome: 'owed', detected: 0 });
+    expect(await gate('racer')).toBe('allowed 1'); // modelgate's own change, not yet settled, is accounted for
     await t.app.get(PromotionReconciler).reconcile();
     expect((await t.request('GET', `/promotions/${applying.id}`)).body.status).toBe('completed');
     expect(await watcher().checkModel('racer')).toMatchObject({ outcome: 'checked', detected: 0 });
