@@ -1,5 +1,6 @@
 import { AuditAction } from '../audit/audit-action';
 import type { AuditEntry } from '../audit/audit-entry';
+import type { DriftNoticeItem } from '../notifications/notification.types';
 import type { Difference, VersionState } from './drift';
 
 /** The actor of what the watcher does by itself; ':' cannot occur in an API key name. */
@@ -87,5 +88,18 @@ export function adoptedEntry(actor: string, reason: string, model: string, proje
     to_stage: adopted.stage,
     reason,
     details: { project, drift_id: driftId, expected_stage: was.stage, expected_aliases: was.aliases, adopted_stage: adopted.stage, adopted_aliases: adopted.aliases },
+  };
+}
+
+/** A drift as its notice (detection or revert) tells it, pointing at the audit event that recorded it. */
+export function noticeItemOf(d: Difference, seq: number): DriftNoticeItem {
+  return {
+    version: d.version,
+    expected_stage: d.expected.stage,
+    observed_stage: d.observed.stage,
+    expected_aliases: d.expected.aliases,
+    observed_aliases: d.observed.aliases,
+    changed_at: d.lastUpdatedAt.toISOString(),
+    audit_seq: seq,
   };
 }

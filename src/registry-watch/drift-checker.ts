@@ -7,8 +7,8 @@ import { DriftNotices } from '../notifications/drift-notices';
 import { LifecyclePublisher } from '../notifications/lifecycle-publisher';
 import type { DriftNotice } from '../notifications/notification.types';
 import type { ResolvedProject } from '../projects/project.types';
-import { Difference, DriftChanges, differences, driftChanges } from './drift';
-import { WATCH_ACTOR, detectedEntry, resolvedEntry } from './drift-audit';
+import { DriftChanges, differences, driftChanges } from './drift';
+import { WATCH_ACTOR, detectedEntry, noticeItemOf, resolvedEntry } from './drift-audit';
 import { DriftReverter } from './drift-reverter';
 import { Drift, DriftStore } from './drift.store';
 import { ExpectationStore } from './expectation.store';
@@ -25,19 +25,6 @@ export interface ModelCheck {
 }
 
 export const checkOf = (model: string, outcome: ModelCheck['outcome']): ModelCheck => ({ model, outcome, detected: 0, resolved: 0, reverted: 0 });
-
-/** A detection as the notice tells it. */
-export function noticeItem(d: Difference, seq: number): DriftNotice['drifts'][number] {
-  return {
-    version: d.version,
-    expected_stage: d.expected.stage,
-    observed_stage: d.observed.stage,
-    expected_aliases: d.expected.aliases,
-    observed_aliases: d.observed.aliases,
-    changed_at: d.lastUpdatedAt.toISOString(),
-    audit_seq: seq,
-  };
-}
 
 /**
  * Compares one model with what modelgate expects, under the model's lock (so no promotion runs
@@ -113,7 +100,7 @@ export class DriftChecker {
           drift_id: id,
           audit_seq: event.seq,
         });
-        items.push(noticeItem(diff, event.seq));
+        items.push(noticeItemOf(diff, event.seq));
       }
       const notice: DriftNotice = { kind: 'detected', project: project.name, model, action: project.drift.action, drifts: items };
       await this.notices.enqueue(tx, notice, project.notifications.onDrift);

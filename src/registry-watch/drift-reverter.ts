@@ -5,23 +5,11 @@ import { LockedSession } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
 import { MlflowClient } from '../mlflow/mlflow.client';
 import { DriftNotices } from '../notifications/drift-notices';
-import type { DriftNotice } from '../notifications/notification.types';
 import type { ResolvedProject } from '../projects/project.types';
 import { Difference, VersionState, revertPlan } from './drift';
-import { WATCH_ACTOR, revertedEntry } from './drift-audit';
+import { WATCH_ACTOR, noticeItemOf, revertedEntry } from './drift-audit';
 import { DriftStore } from './drift.store';
 import { managedAliasesOf } from './first-sight';
-
-/** A drift as the notice of its revert tells it. */
-const revertedItem = (d: Difference, seq: number): DriftNotice['drifts'][number] => ({
-  version: d.version,
-  expected_stage: d.expected.stage,
-  observed_stage: d.observed.stage,
-  expected_aliases: d.expected.aliases,
-  observed_aliases: d.observed.aliases,
-  changed_at: d.lastUpdatedAt.toISOString(),
-  audit_seq: seq,
-});
 
 /**
  * `drift.action: revert`: puts MLflow back to what modelgate expects, under the model's lock the
@@ -61,7 +49,7 @@ export class DriftReverter {
       const others = found.filter((d) => d !== primary);
       const event = await this.audit.append(revertedEntry(model, project.name, primary, others, open.map((o) => o.id)), tx);
       for (const drift of open) await this.drifts.resolve(drift.id, { resolution: 'reverted', seq: event.seq, by: WATCH_ACTOR }, tx);
-      const items = found.map((d) => revertedItem(d, event.seq));
+      const items = found.map((d) => noticeItemOf(d, event.seq));
       await this.notices.enqueue(tx, { kind: 'reverted', project: project.name, model, action: 'revert', drifts: items }, project.notifications.onDrift);
     });
     this.notices.wake();

@@ -109,11 +109,6 @@ export class RegistryExpectations {
     return { version, expectedStage: expected?.stage ?? 'None', observedStage, expectedSince: since };
   }
 
-  /** The model's account, for readers outside its lock (compare `revision` before and after reading MLflow). */
-  account(model: string, tx?: Tx): Promise<ModelAccount> {
-    return this.store.account(model, tx);
-  }
-
   private row(account: ModelAccount, version: string, stage: Stage, setBy: ExpectationWrite['setBy'], ref: string): ExpectationWrite {
     return { version, stage, aliases: account.expectations.get(version)?.aliases ?? [], setBy, setByRef: ref };
   }
