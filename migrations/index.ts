@@ -9,6 +9,7 @@ import { CreateStateMachineChecks1763900700000 } from './1763900700000-CreateSta
 import { IdempotentAnswersAsText1764100100000 } from './1764100100000-IdempotentAnswersAsText';
 import { PromotionsApprovedAndRejecting1764100200000 } from './1764100200000-PromotionsApprovedAndRejecting';
 import { LeaseOutboxRows1764100250000 } from './1764100250000-LeaseOutboxRows';
+import { CreateRegistryWatch1764100400000 } from './1764100400000-CreateRegistryWatch';
 import { CreateMlflowWebhookDeliveries1764100500000 } from './1764100500000-CreateMlflowWebhookDeliveries';
 import { CreateSlackIdentities1764100600000 } from './1764100600000-CreateSlackIdentities';
 import { CreateSlackInteractions1764100610000 } from './1764100610000-CreateSlackInteractions';
@@ -26,6 +27,7 @@ export const MIGRATIONS = [
   IdempotentAnswersAsText1764100100000,
   PromotionsApprovedAndRejecting1764100200000,
   LeaseOutboxRows1764100250000,
+  CreateRegistryWatch1764100400000,
   CreateMlflowWebhookDeliveries1764100500000,
   CreateSlackIdentities1764100600000,
   CreateSlackInteractions1764100610000,

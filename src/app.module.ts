@@ -18,6 +18,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { CommonModule } from './common/common.module';
 import { DeployGateModule } from './deploy-gate/deploy-gate.module';
 import { PromotionsModule } from './promotions/promotions.module';
+import { RegistryWatchModule } from './registry-watch/registry-watch.module';
 import { IdempotencyModule } from './idempotency/idempotency.module';
 import { ScheduleModule } from '@nestjs/schedule';
 import { RegistryWebhooksModule } from './registry-watch/webhooks/webhooks.module';
@@ -68,6 +69,7 @@ export class AppModule {
         CommonModule,
         DeployGateModule,
         PromotionsModule,
+        RegistryWatchModule,
         ScheduleModule.forRoot(),
         IdempotencyModule,
         RegistryWebhooksModule,

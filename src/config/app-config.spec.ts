@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       reconcileIntervalS: 300,
       notifyMaxAttempts: 8,
       retentionDays: 90,
+      driftCheckIntervalS: 60,
     });
     expect(config.dataDir).toMatch(/\.modelgate$/);
   });
@@ -41,6 +42,7 @@ describe('loadConfig', () => {
       AWS_ENDPOINT_URL: 'http://127.0.0.1:4566',
       AWS_ENDPOINT_URL_SES: 'http://127.0.0.1:8005',
       RECONCILE_INTERVAL_S: '60',
+      DRIFT_CHECK_INTERVAL_S: '15',
     });
     expect(config.port).toBe(8080);
     expect(config.slackWebhooks).toEqual({ 'ml-alerts': 'https://hooks.slack.com/services/T/B/X' });
@@ -50,6 +52,7 @@ describe('loadConfig', () => {
       eventbridge: 'http://127.0.0.1:4566',
     });
     expect(config.reconcileIntervalS).toBe(60);
+    expect(config.driftCheckIntervalS).toBe(15);
   });
 
   it('names every bad variable in one error, without echoing values', () => {
@@ -60,10 +63,11 @@ describe('loadConfig', () => {
       NOTIFY_FROM: 'nobody',
       NOTIFY_MAX_ATTEMPTS: '0',
       ADMIN_API_KEY: 'short',
+      DRIFT_CHECK_INTERVAL_S: '0',
     });
     const named = problems.map((p) => p.split(':')[0]);
     expect(named.sort()).toEqual(
-      ['ADMIN_API_KEY', 'MLFLOW_TRACKING_URI', 'NOTIFY_FROM', 'NOTIFY_MAX_ATTEMPTS', 'PORT', 'SLACK_WEBHOOKS'].sort(),
+      ['ADMIN_API_KEY', 'DRIFT_CHECK_INTERVAL_S', 'MLFLOW_TRACKING_URI', 'NOTIFY_FROM', 'NOTIFY_MAX_ATTEMPTS', 'PORT', 'SLACK_WEBHOOKS'].sort(),
     );
     expect(problems.join('\n')).not.toContain('short');
   });

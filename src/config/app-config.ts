@@ -37,6 +37,8 @@ export interface AppConfig {
   publicUrl?: string;
   /** The built web console; unset: dist/console of this build. */
   consoleDir?: string;
+  /** How often the registry is compared with modelgate's expectations (DRIFT_CHECK_INTERVAL_S). */
+  driftCheckIntervalS: number;
   /** The notification outbox worker (one per replica). */
   outbox: { workerEnabled: boolean; pollIntervalMs: number; retryBaseMs: number; sendTimeoutMs: number };
   /** The secret MLflow signs webhook deliveries with; unset: `/webhooks/mlflow` refuses everything. Secret: never log. */
@@ -126,6 +128,7 @@ const envSchema = z.object({
   RETENTION_DAYS: z.preprocess(blankToUndefined, integer(1, 3650).default('90')),
   PUBLIC_URL: z.preprocess(blankToUndefined, httpUrl.optional()),
   CONSOLE_DIR: optionalString,
+  DRIFT_CHECK_INTERVAL_S: z.preprocess(blankToUndefined, integer(1, 86400).default('60')),
   NOTIFY_WORKER_ENABLED: z.preprocess(blankToUndefined, z.enum(['true', 'false']).default('true')),
   NOTIFY_POLL_INTERVAL_MS: z.preprocess(blankToUndefined, integer(10, 600000).default('1000')),
   NOTIFY_RETRY_BASE_MS: z.preprocess(blankToUndefined, integer(1, 3600000).default('2000')),
@@ -185,6 +188,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     retentionDays: e.RETENTION_DAYS,
     publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     consoleDir: e.CONSOLE_DIR ? resolve(e.CONSOLE_DIR) : undefined,
+    driftCheckIntervalS: e.DRIFT_CHECK_INTERVAL_S,
     outbox: {
       workerEnabled: e.NOTIFY_WORKER_ENABLED === 'true',
       pollIntervalMs: e.NOTIFY_POLL_INTERVAL_MS,

@@ -6,11 +6,13 @@ import { PgChangeFeed } from './change-feed.pg';
 import { buildDataSourceOptions } from './data-source-options';
 import { MigrationsReadiness } from './migrations.readiness';
 import { runMigrations } from './migrator';
+import { ModelLock } from './model-lock';
 import { Transactions, TypeOrmTransactions } from './transactions';
 
 /**
  * TypeORM on the resolved database; pending migrations run before the app serves. Provides
- * {@link Transactions}, the replicas' {@link ChangeFeed} and the schema's readiness.
+ * {@link Transactions}, the per-model {@link ModelLock}, the replicas' {@link ChangeFeed} and the
+ * schema's readiness.
  */
 @Global()
 @Module({})
@@ -30,10 +32,11 @@ export class DatabaseModule {
       ],
       providers: [
         { provide: Transactions, useClass: TypeOrmTransactions },
+        ModelLock,
         { provide: ChangeFeed, useClass: PgChangeFeed },
         MigrationsReadiness,
       ],
-      exports: [Transactions, ChangeFeed, MigrationsReadiness],
+      exports: [Transactions, ModelLock, ChangeFeed, MigrationsReadiness],
     };
   }
 }

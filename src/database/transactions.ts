@@ -15,6 +15,9 @@ export interface LockedSession {
   run<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
 }
 
+/** Runs work in a transaction: `Transactions.run`, or a locked session's `run` (on its own connection). */
+export type TxRunner = <T>(work: (tx: Tx) => Promise<T>) => Promise<T>;
+
 /** Raised by {@link Transactions.withSessionLock} when the lock stays taken for the whole wait. */
 export class LockTimeoutError extends Error {
   constructor(readonly lockName: string) {

@@ -2,10 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { Page, decodePageToken, keysetPage } from '../common/http/pagination';
 import { ShortCache } from '../common/short-cache';
 import { Metrics } from '../metrics/metrics';
+import { isMlflowError } from '../mlflow/mlflow.errors';
 import type { ModelVersion } from '../mlflow/mlflow.types';
 import { projectNotFound } from '../projects/projects.errors';
 import { ProjectDirectory, ResolvedProject } from '../projects/project.types';
-import { DeployOutcome, RegistryAnswer, decide } from './deploy-decision';
+import { DriftCheckRequests } from '../registry-watch/drift-check-requests';
+import { UnaccountedVersion, unaccountedIn } from '../registry-watch/stage-accounts';
+import { DeployOutcome, GateQuestion, decide } from './deploy-decision';
 import { DecisionCursor, DecisionFilter, DeployDecisionRecord, DeployDecisionStore, NewDeployDecision } from './deploy-decision.store';
 import { DeployGateError, DeployGateErrorCode } from './deploy-gate.errors';
 import { GateRegistryReader } from './gate-registry-reader';
@@ -19,6 +22,16 @@ export interface GateRequest {
   caller: string;
 }
 
+/** What the reads of one decision add up to, before it is recorded. */
+type Evaluation =
+  | { kind: 'allowed'; version: ModelVersion }
+  | { kind: 'denied'; reasons: string[] }
+  | { kind: 'drift'; version: ModelVersion; drift: UnaccountedVersion; revision: number }
+  | { kind: 'unavailable'; reason: 'mlflow' | 'postgres'; err: unknown };
+
+/** Confirming a drift re-reads at most this many times while modelgate itself keeps changing the model. */
+const CONFIRM_ATTEMPTS = 3;
+
 export interface AllowedDeployment {
   decisionId: string;
   project: string;
@@ -29,7 +42,8 @@ export interface AllowedDeployment {
 
 /**
  * The one place CI asks whether a project may be deployed. Fails closed: when MLflow or PostgreSQL
- * cannot be asked, the answer is GATE_UNAVAILABLE, never allowed.
+ * cannot be asked, the answer is GATE_UNAVAILABLE, never allowed. Allows only what modelgate can
+ * account for: a version in a stage modelgate did not put it in (drift) is denied at decision time.
  */
 @Injectable()
 export class DeployGateService {
@@ -42,6 +56,7 @@ export class DeployGateService {
     private readonly registry: GateRegistryReader,
     private readonly decisions: DeployDecisionStore,
     private readonly metrics: Metrics,
+    private readonly driftChecks: DriftCheckRequests,
   ) {}
 
   /** Resolves with the version to deploy, or throws DEPLOY_DENIED / GATE_UNAVAILABLE / 404 / 400. */
@@ -54,18 +69,18 @@ export class DeployGateService {
       });
     }
     const model = project.modelName;
-    let answer: RegistryAnswer;
-    try {
-      answer = await this.registry.read(model, req.version);
-    } catch (err) {
-      const decision = await this.record(req, { model, outcome: 'unavailable', reasons: ['MLflow could not be asked'] });
+    const question: GateQuestion = { model, env: req.env, allowedStages, version: req.version };
+    let outcome = await this.evaluate(project, question, false);
+    if (outcome.kind === 'drift') outcome = await this.confirm(project, question);
+    if (outcome.kind === 'unavailable') {
+      const what = outcome.reason === 'mlflow' ? 'MLflow' : "modelgate's record of the model";
+      const decision = await this.record(req, { model, outcome: 'unavailable', reasons: [`${what} could not be asked`] });
       this.count(req, 'unavailable');
-      this.logger.warn({ err, project: req.project, env: req.env }, 'deploy gate unavailable: MLflow could not be asked');
-      throw this.unavailable('MLflow could not be asked; not allowing a deployment it cannot check', decision?.id);
+      this.logger.warn({ err: outcome.err, project: req.project, env: req.env }, `deploy gate unavailable: ${what} could not be asked`);
+      throw this.unavailable(`${what} could not be asked; not allowing a deployment it cannot check`, decision?.id);
     }
-    const verdict = decide({ model, env: req.env, allowedStages, version: req.version }, answer);
-    if (verdict.allowed) {
-      const v = verdict.version;
+    if (outcome.kind === 'allowed') {
+      const v = outcome.version;
       const decision = await this.record(req, { model, outcome: 'allowed', reasons: [], version: v });
       if (!decision) {
         this.count(req, 'unavailable');
@@ -74,13 +89,56 @@ export class DeployGateService {
       this.count(req, 'allowed');
       return { decisionId: decision.id, project: project.name, env: req.env, model, version: v };
     }
-    const decision = await this.record(req, { model, outcome: 'denied', reasons: verdict.reasons });
+    const reasons = outcome.kind === 'drift' ? [outcome.drift.reason] : outcome.reasons;
+    // The watcher records and announces what the gate just saw, without waiting for its next round.
+    if (outcome.kind === 'drift') this.driftChecks.checkSoon(model);
+    const decision = await this.record(req, { model, outcome: 'denied', reasons, ...(outcome.kind === 'drift' ? { version: outcome.version } : {}) });
     this.count(req, 'denied');
-    throw new DeployGateError(DeployGateErrorCode.DEPLOY_DENIED, `Deployment of ${project.name} to ${req.env} denied: ${verdict.reasons.join('; ')}`, undefined, {
+    throw new DeployGateError(DeployGateErrorCode.DEPLOY_DENIED, `Deployment of ${project.name} to ${req.env} denied: ${reasons.join('; ')}`, undefined, {
       allowed: false,
       decision_id: decision?.id ?? null,
-      reasons: verdict.reasons,
+      reasons,
     });
+  }
+
+  /** MLflow's answer, the pure decision, then whether modelgate accounts for the version it chose. */
+  private async evaluate(project: ResolvedProject, q: GateQuestion, fresh: boolean): Promise<Evaluation> {
+    let verdict: ReturnType<typeof decide>;
+    try {
+      verdict = decide(q, await this.registry.read(q.model, q.version, fresh));
+    } catch (err) {
+      return { kind: 'unavailable', reason: 'mlflow', err };
+    }
+    if (!verdict.allowed) return { kind: 'denied', reasons: verdict.reasons };
+    try {
+      const account = await this.registry.account(project, fresh);
+      const drift = unaccountedIn(account, q.model, verdict.version.version, verdict.version.stage);
+      return drift ? { kind: 'drift', version: verdict.version, drift, revision: account.revision } : { kind: 'allowed', version: verdict.version };
+    } catch (err) {
+      // First sight of a model reads MLflow too.
+      return { kind: 'unavailable', reason: isMlflowError(err) ? 'mlflow' : 'postgres', err };
+    }
+  }
+
+  /**
+   * A drift seen in cached reads may be a change modelgate just made (MLflow read before it, or its
+   * record before it): read both again, modelgate's record on both sides of MLflow's, and believe
+   * a drift only when that record did not move meanwhile.
+   */
+  private async confirm(project: ResolvedProject, q: GateQuestion): Promise<Evaluation> {
+    let outcome: Evaluation = { kind: 'denied', reasons: [] };
+    for (let attempt = 0; attempt < CONFIRM_ATTEMPTS; attempt++) {
+      let before: number;
+      try {
+        const account = await this.registry.account(project, true);
+        before = account.owedBy.length > 0 ? -1 : account.revision;
+      } catch (err) {
+        return { kind: 'unavailable', reason: 'postgres', err };
+      }
+      outcome = await this.evaluate(project, q, true);
+      if (outcome.kind !== 'drift' || outcome.revision === before) return outcome;
+    }
+    return outcome;
   }
 
   async list(filter: DecisionFilter, limit: number, pageToken?: string): Promise<Page<DeployDecisionRecord>> {

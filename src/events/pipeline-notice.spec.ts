@@ -2,7 +2,7 @@ import { loadEvent } from '../../test/fixtures/events/factories';
 import { parseEventBridgeEvent } from './eventbridge-event.schema';
 import { isTerminal, noticeOf, recipientsFor } from './pipeline-notice';
 
-const notifications = { onSuccess: ['team@x.io'], onFailure: ['team@x.io', 'oncall@x.io', 'slack:alerts'], onApprovalNeeded: [] };
+const notifications = { onSuccess: ['team@x.io'], onFailure: ['team@x.io', 'oncall@x.io', 'slack:alerts'], onApprovalNeeded: [], onDrift: [] };
 
 describe('who hears about an execution', () => {
   it('tells on_success about SUCCEEDED and on_failure about FAILED, TIMED_OUT and ABORTED', () => {

@@ -74,6 +74,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly registryDrift = new Counter({
+    name: 'modelgate_registry_drift_total',
+    help: 'Registry drifts (MLflow changed behind modelgate), by what happened: detected, adopted, reverted, resolved',
+    labelNames: ['action'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -40,6 +40,23 @@ export interface LifecycleEventMap {
     commit: string | null;
     pipeline_url: string | null;
   };
+  'Model Version Drift Detected': {
+    model: string;
+    version: string;
+    project: string | null;
+    /** What modelgate expects (from) and what MLflow holds (to). */
+    from_stage: string;
+    to_stage: string;
+    expected_stage: string;
+    observed_stage: string;
+    expected_aliases: string[];
+    observed_aliases: string[];
+    /** MLflow's last_updated_timestamp of the version (ms since the epoch). */
+    last_updated_timestamp: number | null;
+    actor: string;
+    drift_id: string;
+    audit_seq: number;
+  };
   'Notification Failed': {
     notification_id: string;
     channel: string;
@@ -62,6 +79,7 @@ export const LIFECYCLE_EVENT_TYPES: readonly LifecycleEventType[] = [
   'Promotion Rejected',
   'Deploy Gate Decision',
   'Notification Failed',
+  'Model Version Drift Detected',
 ];
 
 /** A `bus` outbox row's payload: one PutEvents entry. */

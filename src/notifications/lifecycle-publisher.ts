@@ -87,6 +87,11 @@ export class LifecyclePublisher {
     return added;
   }
 
+  /** A drift found in MLflow: one event per version, keyed by its detection's audit event. */
+  async driftDetected(tx: Tx, detail: LifecycleEventMap['Model Version Drift Detected']): Promise<number> {
+    return this.publish(tx, 'Model Version Drift Detected', detail, { dedupeKey: `${detail.audit_seq}|drift_detected`, time: new Date(), project: detail.project });
+  }
+
   /** Deploy gate decisions, written in the transaction of their (batched) INSERT. */
   async deployDecisions(tx: Tx, decisions: DeployDecisionFacts[], time = new Date()): Promise<number> {
     const bus = this.config.eventBusName;
@@ -124,6 +129,7 @@ export class LifecyclePublisher {
 function failureDetail(item: OutboxItem, attempts: number, error: string | null): LifecycleEventMap['Notification Failed'] {
   const message = isNotificationMessage(item.payload) ? item.payload : undefined;
   const approval = message?.type === 'approval_needed' ? message.notice : undefined;
+  const drift = message?.type === 'registry_drift' ? message.notice : undefined;
   return {
     notification_id: item.id,
     channel: item.kind,
@@ -131,8 +137,8 @@ function failureDetail(item: OutboxItem, attempts: number, error: string | null)
     subject: message ? subjectOf(message) : null,
     project: item.project,
     execution_arn: item.executionArn,
-    model: approval?.model ?? null,
-    version: approval?.version ?? null,
+    model: approval?.model ?? drift?.model ?? null,
+    version: approval?.version ?? (drift?.drifts.length === 1 ? drift.drifts[0].version : null),
     promotion_id: approval?.promotion_id ?? null,
     attempts,
     error,

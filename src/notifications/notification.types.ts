@@ -54,8 +54,37 @@ export interface ApprovalNotice {
   console_url?: string;
 }
 
+/** One version MLflow holds differently from what modelgate expects, as a drift notice tells it. */
+export interface DriftNoticeItem {
+  version: string;
+  expected_stage: string;
+  observed_stage: string;
+  expected_aliases: string[];
+  observed_aliases: string[];
+  /** ISO 8601: when MLflow says the version last changed (its last_updated_timestamp). */
+  changed_at: string | null;
+  /** The audit event that recorded the detection (or the revert). */
+  audit_seq: number;
+}
+
+/**
+ * Changes made in MLflow behind modelgate's back, found on one model in one check (`detected`), or
+ * put back by modelgate (`reverted`, with `drift.action: revert`).
+ */
+export interface DriftNotice {
+  kind: 'detected' | 'reverted';
+  project: string | null;
+  model: string;
+  /** The project's drift.action when the notice was written. */
+  action: 'alert' | 'revert';
+  drifts: DriftNoticeItem[];
+}
+
 /** What a notification says; the recipient column says to whom. */
-export type NotificationMessage = { type: 'pipeline_run'; notice: PipelineRunNotice } | { type: 'approval_needed'; notice: ApprovalNotice };
+export type NotificationMessage =
+  | { type: 'pipeline_run'; notice: PipelineRunNotice }
+  | { type: 'approval_needed'; notice: ApprovalNotice }
+  | { type: 'registry_drift'; notice: DriftNotice };
 
 /** A row to add to the outbox, in the transaction of the fact that caused it. */
 export interface NewOutboxItem {

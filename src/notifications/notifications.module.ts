@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApprovalNotices } from './approval-notices';
+import { DriftNotices } from './drift-notices';
 import { BusChannel } from './channels/bus.channel';
 import { EmailChannel } from './channels/email.channel';
 import { EVENTBRIDGE_CLIENT_PROVIDER } from './channels/eventbridge-client.factory';
@@ -25,7 +26,7 @@ import { RetentionJob } from './retention.job';
 import { RetentionStore } from './retention.store';
 import { TypeOrmRetentionStore } from './retention.store.typeorm';
 
-/** The outbox, its worker, the channels (SES, Slack, EventBridge), approver notices, lifecycle events, retention and the delivery log API. */
+/** The outbox, its worker, the channels (SES, Slack, EventBridge), approver and drift notices, lifecycle events, retention and the delivery log API. */
 @Module({
   imports: [TypeOrmModule.forFeature([OutboxEntity])],
   controllers: [NotificationsController],
@@ -50,11 +51,12 @@ import { TypeOrmRetentionStore } from './retention.store.typeorm';
     Outbox,
     LifecyclePublisher,
     ApprovalNotices,
+    DriftNotices,
     NotificationsService,
     NotificationsReadiness,
     { provide: RetentionStore, useClass: TypeOrmRetentionStore },
     RetentionJob,
   ],
-  exports: [Outbox, LifecyclePublisher, ApprovalNotices, NotificationsService, NotificationsReadiness],
+  exports: [Outbox, LifecyclePublisher, ApprovalNotices, DriftNotices, NotificationsService, NotificationsReadiness],
 })
 export class NotificationsModule {}

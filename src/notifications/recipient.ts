@@ -1,4 +1,4 @@
-import type { ApprovalNotice, NewOutboxItem, PipelineRunNotice } from './notification.types';
+import type { ApprovalNotice, DriftNotice, NewOutboxItem, PipelineRunNotice } from './notification.types';
 
 /** A recipient as a project config writes it: an e-mail address or `slack:NAME`. */
 export type ParsedRecipient = { kind: 'email'; address: string } | { kind: 'slack'; channel: string };
@@ -55,6 +55,25 @@ export function approvalOutboxItems(notice: ApprovalNotice, recipients: readonly
     const dedupeKey = ['approval_needed', notice.promotion_id, label.toLowerCase()].join('|');
     if (!items.has(dedupeKey)) {
       items.set(dedupeKey, { kind: parsed.kind, dedupeKey, recipient: label, project: notice.project, executionArn: null, payload: { type: 'approval_needed', notice } });
+    }
+  }
+  return [...items.values()];
+}
+
+/**
+ * One outbox row per distinct recipient of a drift notice; the dedupe key (model, kind, the first
+ * audit event the notice reports, recipient) notifies each once per check.
+ */
+export function driftOutboxItems(notice: DriftNotice, recipients: readonly string[]): NewOutboxItem[] {
+  const items = new Map<string, NewOutboxItem>();
+  const firstSeq = Math.min(...notice.drifts.map((d) => d.audit_seq));
+  for (const raw of recipients) {
+    const parsed = parseRecipient(raw);
+    if (!parsed) continue;
+    const label = recipientLabel(parsed);
+    const dedupeKey = ['registry_drift', notice.model, notice.kind, firstSeq, label.toLowerCase()].join('|');
+    if (!items.has(dedupeKey)) {
+      items.set(dedupeKey, { kind: parsed.kind, dedupeKey, recipient: label, project: notice.project, executionArn: null, payload: { type: 'registry_drift', notice } });
     }
   }
   return [...items.values()];

@@ -102,3 +102,38 @@ describe('evaluatePolicy: the verdict', () => {
     expect(JSON.parse(JSON.stringify(verdict))).toEqual(verdict);
   });
 });
+
+describe('evaluatePolicy: the drift rule', () => {
+  const drift = { expectedStage: 'None', observedStage: 'Staging', expectedSince: new Date('2026-12-01T10:00:00.000Z') };
+
+  it('refuses a drifted candidate for Staging or Production, whatever the policy, and says how to get out', () => {
+    for (const target of ['Staging', 'Production'] as const) {
+      for (const policy of [undefined, makePolicy(), makePolicy({ metrics: [threshold('roc_auc', '>=', 0.5)] })]) {
+        const verdict = evaluatePolicy(target, policy, makeFacts({ metrics: { roc_auc: 0.9 }, drift }));
+        expect(verdict.allowed).toBe(false);
+        expect(verdict.note).toBeUndefined();
+        expect(verdict.rules.at(-1)).toEqual({
+          rule: 'drift',
+          passed: false,
+          observed: 'Staging',
+          required: 'in None, as modelgate expects',
+          message: 'version 2 is in Staging in MLflow, but not through modelgate (expected None since 2026-12-01T10:00:00Z); adopt it before promoting it',
+        });
+      }
+    }
+  });
+
+  it('always allows a move to Archived, keeping the rule in the list', () => {
+    const verdict = evaluatePolicy('Archived', undefined, makeFacts({ drift: { expectedStage: 'Staging', observedStage: 'Production' } }));
+    expect(verdict).toEqual({
+      allowed: true,
+      approvals_required: 0,
+      rules: [expect.objectContaining({ rule: 'drift', passed: true, message: 'version 2 is in Production in MLflow, but not through modelgate (expected Staging); a move to Archived is always allowed' })],
+    });
+  });
+
+  it('keeps the approvals the policy asks, and adds nothing without drift', () => {
+    expect(evaluatePolicy('Production', makePolicy({ approvals: 2 }), makeFacts({ drift })).approvals_required).toBe(2);
+    expect(evaluatePolicy('Production', makePolicy(), makeFacts()).rules.some((r) => r.rule === 'drift')).toBe(false);
+  });
+});

@@ -1,15 +1,26 @@
 import type { Stage } from '../mlflow/stage';
 import type { StagePolicy } from '../projects/project.types';
-import { checkMinHoursInStaging, checkNoRegression, checkRequiredTag, checkThreshold } from './policy-rules';
+import { checkDrift, checkMinHoursInStaging, checkNoRegression, checkRequiredTag, checkThreshold } from './policy-rules';
 import type { PolicyFacts, PolicyVerdict, RuleResult } from './policy-verdict';
 
 /**
  * Evaluates a project's `promotion.<target>` policy against facts gathered once. Every rule is
  * checked and listed, never stopping at the first failure, so one dry run shows everything to fix.
  * An unclaimed model, or a target without a policy, is allowed with an empty rule list and a `note`
- * saying why (a policy given for an unclaimed model is ignored: no project owns it).
+ * saying why (a policy given for an unclaimed model is ignored: no project owns it). A drifted
+ * candidate (one MLflow holds where modelgate did not put it) also gets the `drift` rule, which
+ * fails unless the target is Archived.
  */
 export function evaluatePolicy(target: Stage, policy: StagePolicy | undefined, facts: PolicyFacts): PolicyVerdict {
+  const verdict = evaluateStagePolicy(target, policy, facts);
+  if (!facts.drift) return verdict;
+  // Whatever the policy says: the rule joins the list, and a note saying there was nothing to check no longer holds.
+  const drift = checkDrift(target, facts.drift, facts);
+  return { allowed: verdict.allowed && drift.passed, approvals_required: verdict.approvals_required, rules: [...verdict.rules, drift] };
+}
+
+/** The project's policy alone. */
+function evaluateStagePolicy(target: Stage, policy: StagePolicy | undefined, facts: PolicyFacts): PolicyVerdict {
   if (!facts.modelClaimed) {
     return { allowed: true, approvals_required: 0, rules: [], note: 'no project claims this model, so only the stage graph applies' };
   }

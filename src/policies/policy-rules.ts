@@ -118,3 +118,15 @@ export function checkMinHoursInStaging(minHours: number, facts: PolicyFacts): Ru
     message: `${version} has been in Staging for ${formatNumber(hours)} hours, less than the required ${formatNumber(minHours)}; it may be promoted from ${eligibleAt}`,
   };
 }
+
+/**
+ * `drift`: a version MLflow holds where modelgate did not put it cannot be promoted (that would
+ * bless the change); it must be adopted first. A move to Archived is always allowed.
+ */
+export function checkDrift(target: string, drift: NonNullable<PolicyFacts['drift']>, facts: PolicyFacts): RuleResult {
+  const version = `version ${facts.candidate.version}`;
+  const where = `in ${drift.observedStage} in MLflow, but not through modelgate (expected ${drift.expectedStage}${drift.expectedSince ? ` since ${drift.expectedSince.toISOString().replace(/\.\d{3}Z$/, 'Z')}` : ''})`;
+  const base = { rule: 'drift', observed: drift.observedStage, required: `in ${drift.expectedStage}, as modelgate expects` };
+  if (target === 'Archived') return { ...base, passed: true, message: `${version} is ${where}; a move to Archived is always allowed` };
+  return { ...base, passed: false, message: `${version} is ${where}; adopt it before promoting it` };
+}

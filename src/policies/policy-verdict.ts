@@ -14,9 +14,14 @@ export interface PolicyFacts {
   now: Date;
   /** Whether a project claims the registered model; unclaimed models are promoted under the stage graph alone. */
   modelClaimed: boolean;
+  /**
+   * Set when the candidate is in MLflow somewhere modelgate did not put it (an open drift, or one
+   * not yet recorded): promoting it would launder that change.
+   */
+  drift?: { expectedStage: string; observedStage: string; expectedSince?: Date };
 }
 
-/** One checked rule. `rule` is a stable id: `metric:roc_auc`, `no_regression:roc_auc`, `required_tag:validation_status`, `min_hours_in_staging`. */
+/** One checked rule. `rule` is a stable id: `metric:roc_auc`, `no_regression:roc_auc`, `required_tag:validation_status`, `min_hours_in_staging`, `drift`. */
 export interface RuleResult {
   rule: string;
   passed: boolean;
@@ -32,8 +37,8 @@ export interface PolicyVerdict {
   /** Every rule passed (approvals are not a rule: they make an allowed promotion wait). */
   allowed: boolean;
   approvals_required: number;
-  /** Every rule of the policy, checked, in the order metrics, no_regression, required_tags, min_hours_in_staging. */
+  /** Every rule of the policy, checked, in the order metrics, no_regression, required_tags, min_hours_in_staging; then `drift` when the candidate drifted. */
   rules: RuleResult[];
-  /** Present when there was nothing to check: why (no project claims the model, no policy for the stage, an empty policy). */
+  /** Present when the policy had nothing to check: why (no project claims the model, no policy for the stage, an empty policy). */
   note?: string;
 }

@@ -161,7 +161,16 @@ describe('notifications', () => {
     const owners = { tech_owner: 'lead@rentcars.com' };
     expect(check(makeConfig({ owners })).definition?.notifications.onApprovalNeeded).toEqual(['lead@rentcars.com']);
     expect(check(makeConfig({ owners, notifications: { on_approval_needed: [] } })).definition?.notifications.onApprovalNeeded).toEqual([]);
-    expect(check(makeConfig()).definition?.notifications).toEqual({ onSuccess: [], onFailure: [], onApprovalNeeded: [] });
+    expect(check(makeConfig()).definition?.notifications).toEqual({ onSuccess: [], onFailure: [], onApprovalNeeded: [], onDrift: [] });
+  });
+
+  it('defaults on_drift to the tech owner, and keeps an explicit list', () => {
+    const owners = { tech_owner: 'lead@rentcars.com' };
+    expect(check(makeConfig({ owners })).definition?.notifications.onDrift).toEqual(['lead@rentcars.com']);
+    expect(check(makeConfig({ owners, notifications: { on_drift: ['slack:ml-alerts'] } })).definition?.notifications.onDrift).toEqual(['slack:ml-alerts']);
+    expect(problems(makeConfig({ notifications: { on_drift: ['nobody'] } }))).toEqual([
+      { path: 'notifications.on_drift[0]', message: '"nobody" is neither an e-mail address nor slack:NAME' },
+    ]);
   });
 
   it('warns when the tech owner cannot be notified of approvals', () => {
@@ -170,5 +179,20 @@ describe('notifications', () => {
     expect(result.warnings).toEqual([
       { path: 'owners.tech_owner', message: 'is not an e-mail address or slack:NAME, so approval requests will notify no one' },
     ]);
+  });
+});
+
+describe('drift', () => {
+  it('alerts and adopts existing state unless told otherwise', () => {
+    expect(check(makeConfig()).definition?.drift).toEqual({ action: 'alert', adoptExisting: true });
+    expect(check(makeConfig({ drift: { action: 'revert', adopt_existing: false } })).definition?.drift).toEqual({ action: 'revert', adoptExisting: false });
+  });
+
+  it('refuses an unknown action or a non-boolean adopt_existing, and warns of unknown keys', () => {
+    expect(problems(makeConfig({ drift: { action: 'ignore', adopt_existing: 'yes' } }))).toEqual([
+      { path: 'drift.action', message: 'must be alert or revert' },
+      { path: 'drift.adopt_existing', message: 'must be true or false, not a string' },
+    ]);
+    expect(check(makeConfig({ drift: { actoin: 'revert' } })).warnings).toEqual([{ path: 'drift.actoin', message: 'unknown key: modelgate ignores it' }]);
   });
 });

@@ -138,9 +138,11 @@ const recipient = z.string().superRefine((v, ctx) => {
 });
 const recipients = z.array(recipient).nullish();
 
-export const NOTIFICATION_LISTS = ['on_success', 'on_failure', 'on_approval_needed'] as const;
+export const NOTIFICATION_LISTS = ['on_success', 'on_failure', 'on_approval_needed', 'on_drift'] as const;
 
 export const MODEL_KEYS = ['name', 'aliases'];
+export const DRIFT_KEYS = ['action', 'adopt_existing'];
+export const DRIFT_ACTIONS = ['alert', 'revert'] as const;
 
 export const projectConfigSchema = z
   .object({
@@ -161,8 +163,15 @@ export const projectConfigSchema = z
       .nullish(),
     promotion: promotion.nullish(),
     deploy_gate: deployGate.nullish(),
+    drift: z
+      .object({
+        action: z.enum(DRIFT_ACTIONS, { errorMap: () => ({ message: 'must be alert or revert' }) }).nullish(),
+        adopt_existing: z.boolean().nullish(),
+      })
+      .passthrough()
+      .nullish(),
     notifications: z
-      .object({ on_success: recipients, on_failure: recipients, on_approval_needed: recipients })
+      .object({ on_success: recipients, on_failure: recipients, on_approval_needed: recipients, on_drift: recipients })
       .passthrough()
       .nullish(),
   })

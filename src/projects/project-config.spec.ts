@@ -52,7 +52,9 @@ describe('the fixtures', () => {
           onSuccess: ['ml-team@rentcars.com'],
           onFailure: ['ml-team@rentcars.com', 'oncall@rentcars.com'],
           onApprovalNeeded: ['ml-team@rentcars.com'],
+          onDrift: ['ml-team@rentcars.com'],
         },
+        drift: { action: 'alert', adoptExisting: true },
         owners: { techOwner: 'ml-team@rentcars.com', businessOwner: 'produto@rentcars.com' },
       }),
     );

@@ -4,6 +4,7 @@ import { Stage, parseStage } from '../mlflow/stage';
 import { parseThreshold } from './metric-threshold';
 import { parseRecipient } from './recipient';
 import {
+  DRIFT_KEYS,
   MODEL_KEYS,
   NOTIFICATION_LISTS,
   ProjectConfig,
@@ -183,7 +184,9 @@ export function resolveProject(c: ProjectConfig, document: Record<string, unknow
       onSuccess: c.notifications?.on_success ?? [],
       onFailure: c.notifications?.on_failure ?? [],
       onApprovalNeeded: c.notifications?.on_approval_needed ?? ownerRecipient,
+      onDrift: c.notifications?.on_drift ?? ownerRecipient,
     },
+    drift: { action: c.drift?.action ?? 'alert', adoptExisting: c.drift?.adopt_existing ?? true },
     owners: { ...(techOwner !== undefined ? { techOwner } : {}), ...(businessOwner !== undefined ? { businessOwner } : {}) },
     config: document,
   };
@@ -209,6 +212,7 @@ function warningsOf(c: ProjectConfig, d: ProjectDefinition, options: CheckOption
     }
   };
   unknownKeys(c.model, MODEL_KEYS, ['model']);
+  unknownKeys(c.drift, DRIFT_KEYS, ['drift']);
   for (const [stage, policy] of Object.entries(c.promotion ?? {})) unknownKeys(policy, STAGE_POLICY_KEYS, ['promotion', stage]);
   if (c.notifications?.on_approval_needed == null && d.owners.techOwner !== undefined && d.notifications.onApprovalNeeded.length === 0) {
     warnings.push({

@@ -4,8 +4,10 @@ import { In, IsNull, MoreThan, Not, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { Tx, entityManagerOf } from '../database/transactions';
 import { ProjectEntity, ProjectFileEntity } from './project.entity';
-import { ProjectFileRecord, ProjectFileStore, ProjectRecord, ProjectStore, ProjectWrite } from './project.store';
+import { ProjectFileRecord, ProjectFileStore, ProjectRecord, ProjectSettings, ProjectStore, ProjectWrite } from './project.store';
+import { DEFAULT_DRIFT_SETTINGS } from './project.types';
 import { modelAlreadyClaimed } from './projects.errors';
+import { parseRecipient } from './recipient';
 
 const MODEL_UNIQUE = 'projects_model_name_unique';
 
@@ -15,11 +17,22 @@ const isUniqueViolation = (err: unknown, constraint: string): boolean => {
   return driver.code === '23505' && driver.constraint === constraint;
 };
 
+/** Settings saved before a setting existed get its default, as a config without it would. */
+function withLaterDefaults(saved: ProjectSettings): ProjectSettings {
+  const owner = saved.owners.techOwner;
+  const ownerRecipient = owner !== undefined && !('problem' in parseRecipient(owner)) ? [owner] : [];
+  return {
+    ...saved,
+    notifications: { ...saved.notifications, onDrift: saved.notifications.onDrift ?? ownerRecipient },
+    drift: { ...DEFAULT_DRIFT_SETTINGS, ...saved.drift },
+  };
+}
+
 function toRecord(e: ProjectEntity): ProjectRecord {
   return {
     id: e.id,
     name: e.name,
-    settings: e.resolved,
+    settings: withLaterDefaults(e.resolved),
     config: e.config,
     raw: e.raw,
     configHash: e.configHash,

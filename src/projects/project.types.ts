@@ -44,7 +44,19 @@ export interface ProjectNotifications {
   onFailure: Recipient[];
   /** Default: `[owners.tech_owner]` when there is one, else []. */
   onApprovalNeeded: Recipient[];
+  /** Who hears of changes made in MLflow behind modelgate's back. Default: as onApprovalNeeded. */
+  onDrift: Recipient[];
 }
+
+/** `drift:` of a project: what the watcher does about changes made behind modelgate's back. */
+export interface DriftSettings {
+  /** `alert` (default): audit and announce; `revert`: also put MLflow back. */
+  action: 'alert' | 'revert';
+  /** First sight of the model adopts its state as the baseline (default true). */
+  adoptExisting: boolean;
+}
+
+export const DEFAULT_DRIFT_SETTINGS: Readonly<DriftSettings> = { action: 'alert', adoptExisting: true };
 
 export interface ResolvedProject {
   /** `project_name`. */
@@ -63,6 +75,7 @@ export interface ResolvedProject {
   /** env → stages allowing a deployment. Default `{ prd: [Production], dev: [Staging, Production] }`. */
   deployGate: Record<string, Stage[]>;
   notifications: ProjectNotifications;
+  drift: DriftSettings;
   owners: { techOwner?: string; businessOwner?: string };
   /** The parsed document as written, unknown keys kept. */
   config: Record<string, unknown>;

@@ -4,6 +4,7 @@ import { MlflowClient } from '../mlflow/mlflow.client';
 import { MlflowErrorCode, isMlflowError } from '../mlflow/mlflow.errors';
 import type { RegisteredModel } from '../mlflow/mlflow.types';
 import type { Stage } from '../mlflow/stage';
+import { RegistryExpectations } from '../registry-watch/registry-expectations';
 import { PromotionStore } from './promotion.store';
 
 /** Stage → the MLflow alias that mirrors it, for clients on MLflow's alias API. */
@@ -21,20 +22,25 @@ export class AliasMirror {
   constructor(
     private readonly mlflow: MlflowClient,
     private readonly store: PromotionStore,
+    private readonly expectations: RegistryExpectations,
   ) {}
 
   /** Under the model's lock: modelgate's record is read on the session's own connection. */
   async sync(session: LockedSession, model: string): Promise<void> {
     const movedIn = await session.run((tx) => this.store.lastMovedInto(model, tx));
     const registered = await this.mlflow.getRegisteredModel(model);
+    const holders: Record<string, string | undefined> = {};
     for (const [stage, alias] of Object.entries(ALIASES) as [Stage, string][]) {
       const want = await this.versionFor(registered, stage, movedIn[stage]);
+      holders[alias] = want;
       const have = registered.aliases.find((a) => a.alias === alias)?.version;
       if (want === have) continue;
       if (want) await this.mlflow.setAlias(model, alias, want);
       else await this.mlflow.deleteAlias(model, alias);
       this.logger.log({ model, alias, version: want ?? null }, 'MLflow alias mirrored to the stage');
     }
+    // What it wrote is what modelgate now expects of the aliases; nothing is owed any more.
+    await session.run((tx) => this.expectations.aliasesMirrored(tx, model, holders));
   }
 
   /** After a transition: never fails the caller; the reconciler retries what did not go through. */

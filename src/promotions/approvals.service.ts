@@ -4,6 +4,7 @@ import { AuditLog } from '../audit/audit-log.service';
 import { Actor, Role } from '../auth/role';
 import { LockedSession, Tx } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
+import { RegistryExpectations } from '../registry-watch/registry-expectations';
 import { ApprovedPromotions } from './approved-promotions';
 import type { Promotion } from './promotion';
 import { decisionEntry } from './promotion-audit';
@@ -35,6 +36,7 @@ export class ApprovalsService {
     private readonly rejections: RejectionSettler,
     private readonly audit: AuditLog,
     private readonly metrics: Metrics,
+    private readonly expectations: RegistryExpectations,
   ) {}
 
   /**
@@ -50,7 +52,10 @@ export class ApprovalsService {
         const p = await this.pendingForUpdate(id, actor, tx);
         await this.vote(p, actor, 'approve', comment, tx);
         const approvals = p.approvals.filter((a) => a.decision === 'approve').length + 1;
-        if (approvals >= p.approvalsRequired) await this.store.setStatus(id, { status: 'approved' }, tx);
+        if (approvals >= p.approvalsRequired) {
+          await this.store.setStatus(id, { status: 'approved' }, tx);
+          await this.expectations.owe(tx, p.model, id);
+        }
         await this.audit.append(decisionEntry(p, actor.name, AuditAction.PROMOTION_APPROVED, { comment, ...origin }), tx);
         return (await this.store.findById(id, tx))!;
       });
@@ -70,6 +75,7 @@ export class ApprovalsService {
         const p = await this.pendingForUpdate(id, actor, tx);
         await this.vote(p, actor, 'reject', comment, tx);
         const archiveCandidate = archive && p.fromStage === 'Staging' && p.toStage === 'Production';
+        await this.expectations.owe(tx, p.model, id);
         return this.store.setStatus(id, { status: 'rejecting', archivedVersions: archiveCandidate ? [p.version] : [] }, tx);
       });
       return this.rejections.settle(session, rejecting, false, origin);

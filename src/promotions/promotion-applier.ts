@@ -7,6 +7,7 @@ import { Metrics } from '../metrics/metrics';
 import { MlflowClient } from '../mlflow/mlflow.client';
 import { MlflowErrorCode, isMlflowError } from '../mlflow/mlflow.errors';
 import { LifecyclePublisher } from '../notifications/lifecycle-publisher';
+import { RegistryExpectations } from '../registry-watch/registry-expectations';
 import { AliasMirror } from './alias-mirror';
 import type { Promotion } from './promotion';
 import { PromotionStore } from './promotion.store';
@@ -28,6 +29,7 @@ export class PromotionApplier {
     private readonly metrics: Metrics,
     private readonly aliases: AliasMirror,
     private readonly lifecycle: LifecyclePublisher,
+    private readonly expectations: RegistryExpectations,
   ) {}
 
   /**
@@ -57,6 +59,8 @@ export class PromotionApplier {
   async complete(session: LockedSession, promotion: Promotion, mirrorAliases: boolean): Promise<Promotion> {
     const done = await session.run(async (tx) => {
       const updated = await this.store.setStatus(promotion.id, { status: 'completed', completed: true }, tx);
+      // What MLflow now holds is what modelgate expects; the alias mirror, when asked, is owed next.
+      await this.expectations.promotionCompleted(tx, updated, mirrorAliases);
       const completed = await this.appendOutcome(updated, tx, AuditAction.PROMOTION_COMPLETED, { archived_versions: updated.archivedVersions });
       // After the append (the event carries its seq): one insert that waits on no other connection.
       await this.lifecycle.stageChanged(tx, updated, completed);
@@ -73,6 +77,7 @@ export class PromotionApplier {
   async fail(session: LockedSession, promotion: Promotion, failure: string): Promise<Promotion> {
     const failed = await session.run(async (tx) => {
       const updated = await this.store.setStatus(promotion.id, { status: 'failed', failure }, tx);
+      await this.expectations.promotionFailed(tx, updated);
       await this.appendOutcome(updated, tx, AuditAction.PROMOTION_FAILED, { failure });
       return updated;
     });

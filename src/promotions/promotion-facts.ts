@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action';
 import { AuditReader } from '../audit/audit-reader.service';
+import type { TxRunner } from '../database/transactions';
 import { MlflowClient } from '../mlflow/mlflow.client';
 import type { ModelVersion, Run } from '../mlflow/mlflow.types';
 import type { Stage } from '../mlflow/stage';
 import type { PolicyFacts } from '../policies/policy-verdict';
 import { ProjectDirectory, ResolvedProject, StagePolicy } from '../projects/project.types';
+import { RegistryExpectations } from '../registry-watch/registry-expectations';
 
 /**
  * What a decision needs besides MLflow, read BEFORE the model's lock is taken: inside it, the
@@ -36,6 +38,7 @@ export class PromotionFactsReader {
     private readonly mlflow: MlflowClient,
     private readonly audit: AuditReader,
     private readonly projects: ProjectDirectory,
+    private readonly expectations: RegistryExpectations,
   ) {}
 
   /** The project, its policy for `target`, and the audit facts: call before taking the model's lock. */
@@ -46,8 +49,11 @@ export class PromotionFactsReader {
     return { project, policy, enteredStagingAt };
   }
 
-  /** MLflow's current facts (never a cache); under the lock when the caller acts on them. */
-  async gather(model: string, version: string, target: Stage, ctx: PolicyContext): Promise<PromotionFacts> {
+  /**
+   * MLflow's current facts (never a cache); under the lock when the caller acts on them, with
+   * `inSession` its session (modelgate's expectations of the version are read there, not on a second connection).
+   */
+  async gather(model: string, version: string, target: Stage, ctx: PolicyContext, inSession?: TxRunner): Promise<PromotionFacts> {
     const { policy } = ctx;
     const needsProduction = target === 'Production' || (policy?.noRegression.length ?? 0) > 0;
     const [mv, production] = await Promise.all([
@@ -59,6 +65,7 @@ export class PromotionFactsReader {
       mv.runId && policy ? this.mlflow.getRun(mv.runId) : Promise.resolve(undefined),
       current?.runId && policy?.noRegression.length ? this.mlflow.getRun(current.runId) : Promise.resolve(undefined),
     ]);
+    const drift = ctx.project ? await this.unaccounted(model, version, mv, inSession) : undefined;
     return {
       version: mv,
       production,
@@ -68,8 +75,16 @@ export class PromotionFactsReader {
         production: current ? { version: current.version, metrics: metricsOf(productionRun) } : undefined,
         now: new Date(),
         modelClaimed: ctx.project !== undefined,
+        ...(drift ? { drift } : {}),
       },
     };
+  }
+
+  private async unaccounted(model: string, version: string, mv: ModelVersion, inSession?: TxRunner) {
+    const found = inSession
+      ? await inSession((tx) => this.expectations.unaccounted(model, version, mv.stage, tx))
+      : await this.expectations.unaccounted(model, version, mv.stage);
+    return found && { expectedStage: found.expectedStage, observedStage: found.observedStage, ...(found.expectedSince ? { expectedSince: found.expectedSince } : {}) };
   }
 
   /** When modelgate last moved this version into Staging; MLflow keeps no such history. */

@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { LockedSession } from '../database/transactions';
 import { MlflowClient } from '../mlflow/mlflow.client';
 import { ProjectDirectory } from '../projects/project.types';
+import { RegistryExpectations } from '../registry-watch/registry-expectations';
 import { AliasMirror } from './alias-mirror';
 import { ApprovalsService } from './approvals.service';
 import { ApprovedPromotions } from './approved-promotions';
@@ -23,8 +24,8 @@ const RECONCILE_JOB = 'promotions-reconcile';
  * process died between the commit and MLflow's answer) ends `completed` if the version reached the
  * target, else `failed` (or, when its votes are in, `approved` again); an `approved` one is applied
  * as its last vote would have; a `rejecting` one has its candidate archived and ends `rejected`.
- * Runs at start and every RECONCILE_INTERVAL_S; also mirrors aliases and expires pending
- * promotions (every minute).
+ * Runs at start and every RECONCILE_INTERVAL_S; also retries the alias writes still owed and
+ * expires pending promotions (every minute).
  */
 @Injectable()
 export class PromotionReconciler implements OnApplicationBootstrap, OnModuleDestroy {
@@ -41,6 +42,7 @@ export class PromotionReconciler implements OnApplicationBootstrap, OnModuleDest
     private readonly mlflow: MlflowClient,
     private readonly aliases: AliasMirror,
     private readonly projects: ProjectDirectory,
+    private readonly expectations: RegistryExpectations,
     private readonly scheduler: SchedulerRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -71,8 +73,10 @@ export class PromotionReconciler implements OnApplicationBootstrap, OnModuleDest
       for (const p of await this.store.findUnsettled(new Date())) {
         if (await this.settle(p)) settled += 1;
       }
+      // Only an alias write still owed: an alias moved in MLflow since is drift, for the watcher to report.
+      const owed = new Set(await this.expectations.modelsOwedAliases());
       for (const project of await this.projects.list()) {
-        if (project.modelAliases) await this.mirrorAliases(project.modelName);
+        if (project.modelAliases && owed.has(project.modelName)) await this.mirrorAliases(project.modelName);
       }
     } catch (err) {
       this.logger.warn({ err }, 'promotion reconciliation failed; next round');

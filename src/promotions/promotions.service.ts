@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action';
 import { AuditLog } from '../audit/audit-log.service';
 import { Page, decodePageToken, keysetPage } from '../common/http/pagination';
-import { Transactions } from '../database/transactions';
+import { LockedSession, Transactions } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
 import { MlflowClient } from '../mlflow/mlflow.client';
 import { ApprovalNotices } from '../notifications/approval-notices';
@@ -10,7 +10,9 @@ import { LifecyclePublisher } from '../notifications/lifecycle-publisher';
 import type { Stage } from '../mlflow/stage';
 import { evaluatePolicy } from '../policies/policy-evaluator';
 import type { PolicyVerdict } from '../policies/policy-verdict';
-import { ProjectDirectory } from '../projects/project.types';
+import { ProjectDirectory, ResolvedProject } from '../projects/project.types';
+import { FirstSight } from '../registry-watch/first-sight';
+import { RegistryExpectations } from '../registry-watch/registry-expectations';
 import type { Promotion } from './promotion';
 import { PromotionApplier } from './promotion-applier';
 import { PromotionFactsReader } from './promotion-facts';
@@ -49,13 +51,15 @@ export class PromotionsService {
     private readonly metrics: Metrics,
     private readonly approvalNotices: ApprovalNotices,
     private readonly lifecycle: LifecyclePublisher,
+    private readonly firstSight: FirstSight,
+    private readonly expectations: RegistryExpectations,
   ) {}
 
   async promote(cmd: PromoteCommand): Promise<PromoteResult> {
     const ctx = await this.facts.context(cmd.model, cmd.version, cmd.stage);
     const { project, policy } = ctx;
-    const decide = async () => {
-      const facts = await this.facts.gather(cmd.model, cmd.version, cmd.stage, ctx);
+    const decide = async (session?: LockedSession) => {
+      const facts = await this.facts.gather(cmd.model, cmd.version, cmd.stage, ctx, session && ((work) => session.run(work)));
       const transition = checkTransition(facts.version.stage, cmd.stage);
       if (!transition.ok) throw new PromotionError(PromotionErrorCode.INVALID_TRANSITION, transition.message, transition.details);
       return { facts, verdict: evaluatePolicy(cmd.stage, policy, facts.policy) };
@@ -66,7 +70,8 @@ export class PromotionsService {
       return { dryRun: true, outcome, verdict };
     }
     return this.lock.hold(cmd.model, async (session) => {
-      const { facts, verdict } = await decide();
+      await this.seeFirst(project, session);
+      const { facts, verdict } = await decide(session);
       const base = {
         kind: 'promotion' as const,
         model: cmd.model,
@@ -115,7 +120,11 @@ export class PromotionsService {
         return { dryRun: false, promotion: pending.created };
       }
       const archivedVersions = cmd.stage === 'Production' ? facts.production.filter((p) => p.version !== cmd.version).map((p) => p.version) : [];
-      const applying = await session.run(async (tx) => (await this.store.insert({ ...base, status: 'applying', expiresAt: null, archivedVersions }, tx))!);
+      const applying = await session.run(async (tx) => {
+        const p = (await this.store.insert({ ...base, status: 'applying', expiresAt: null, archivedVersions }, tx))!;
+        await this.expectations.owe(tx, p.model, p.id);
+        return p;
+      });
       return { dryRun: false, promotion: await this.applier.apply(session, applying, project?.modelAliases ?? false) };
     });
   }
@@ -139,6 +148,7 @@ export class PromotionsService {
   async rollback(model: string, actor: string, reason: string): Promise<Promotion> {
     const project = await this.projects.findByModel(model);
     return this.lock.hold(model, async (session) => {
+      await this.seeFirst(project, session);
       const [current] = await this.mlflow.getLatestVersions(model, ['Production']);
       if (!current) throw new PromotionError(PromotionErrorCode.NOTHING_TO_ROLL_BACK, `Model ${model} has no version in Production`);
       // On the session's connection: a second pooled one, taken while holding the lock, can starve the pool.
@@ -148,8 +158,8 @@ export class PromotionsService {
         throw new PromotionError(PromotionErrorCode.NOTHING_TO_ROLL_BACK, `modelgate has no record of a Production version of ${model} before version ${current.version}`);
       }
       const target = await this.mlflow.getModelVersion(model, previous);
-      const rollback = await session.run(async (tx) =>
-        (await this.store.insert(
+      const rollback = await session.run(async (tx) => {
+        const p = (await this.store.insert(
           {
             kind: 'rollback',
             model,
@@ -166,10 +176,17 @@ export class PromotionsService {
             archivedVersions: [current.version],
           },
           tx,
-        ))!,
-      );
+        ))!;
+        await this.expectations.owe(tx, p.model, p.id);
+        return p;
+      });
       return this.applier.apply(session, rollback, project?.modelAliases ?? false);
     });
+  }
+
+  /** The first change of a project's model adopts what MLflow holds before it (first sight). */
+  private async seeFirst(project: ResolvedProject | undefined, session: LockedSession): Promise<void> {
+    if (project) await this.firstSight.ensure(project, (work) => session.run(work));
   }
 
   private auditEntry(p: Promotion, action: AuditAction, details: Record<string, unknown> = {}) {

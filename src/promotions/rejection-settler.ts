@@ -7,6 +7,7 @@ import { Metrics } from '../metrics/metrics';
 import { MlflowClient } from '../mlflow/mlflow.client';
 import { MlflowErrorCode, isMlflowError } from '../mlflow/mlflow.errors';
 import { LifecyclePublisher } from '../notifications/lifecycle-publisher';
+import { RegistryExpectations } from '../registry-watch/registry-expectations';
 import type { Promotion } from './promotion';
 import { decisionEntry } from './promotion-audit';
 import { PromotionStore } from './promotion.store';
@@ -27,6 +28,7 @@ export class RejectionSettler {
     private readonly lifecycle: LifecyclePublisher,
     private readonly events: DomainEvents,
     private readonly metrics: Metrics,
+    private readonly expectations: RegistryExpectations,
   ) {}
 
   /**
@@ -51,6 +53,7 @@ export class RejectionSettler {
     const details = { comment: vote?.comment ?? null, archived_candidate: archived, ...(archiveFailure ? { archive_failure: archiveFailure } : {}), ...origin };
     const rejected = await session.run(async (tx) => {
       const updated = await this.store.setStatus(p.id, { status: 'rejected', archivedVersions: archived ? [p.version] : [] }, tx);
+      await this.expectations.rejectionSettled(tx, updated, archived);
       const event = await this.audit.append(decisionEntry(p, vote?.approver ?? p.requestedBy, AuditAction.PROMOTION_REJECTED, details), tx);
       // After the append (the event carries its seq): one insert that waits on no other connection.
       await this.lifecycle.rejected(tx, updated, event, { comment: details.comment, archived });

@@ -157,9 +157,10 @@ describe('deploy gate', () => {
     await Promise.all([1, 2, 3, 4, 5].map(() => ask({ project: 'recsys', env: 'prd' })));
     expect(mlflow.requestsTo('registered-models/get-latest-versions')).toHaveLength(1);
 
-    mlflow.state.registry.transition('recsys', '3', 'Staging', false);
-    mlflow.state.registry.transition('recsys', '3', 'Production', true);
-    events.emit('model.stage_changed', { model: 'recsys' });
+    const promoter = await t.createKey('pat', ['promoter']);
+    for (const stage of ['Staging', 'Production']) {
+      expect((await t.request('POST', '/models/recsys/versions/3/promote', { key: promoter, body: { stage, reason: 'the next model' } })).status).toBe(200);
+    }
     expect((await ask({ project: 'recsys', env: 'prd' })).body).toMatchObject({ version: '3' });
   });
 

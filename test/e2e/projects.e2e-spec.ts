@@ -53,7 +53,9 @@ describe('projects API', () => {
         on_success: ['ml-team@rentcars.com'],
         on_failure: ['ml-team@rentcars.com', 'oncall@rentcars.com'],
         on_approval_needed: ['ml-team@rentcars.com'],
+        on_drift: ['ml-team@rentcars.com'],
       },
+      drift: { action: 'alert', adopt_existing: true },
       owners: { tech_owner: 'ml-team@rentcars.com', business_owner: 'produto@rentcars.com' },
     });
 

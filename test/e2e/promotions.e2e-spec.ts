@@ -1,3 +1,4 @@
+import { DriftWatcher } from '../../src/registry-watch/drift-watcher';
 import { FakeMlflow } from '../fakes/mlflow';
 import { promote, projectYaml, putProject } from '../helpers/promotions';
 import { TestApp, expectError, startTestApp } from '../helpers/test-app';
@@ -121,17 +122,21 @@ describe('promotions: stage graph, policy gates, audit', () => {
   });
 
   it('passes min_hours_in_staging from MLflow time when modelgate did not move it, and checks regression against Production', async () => {
+    // Moved in MLflow, not through modelgate: refused by the drift rule until an approver adopts it.
     mlflow.state.registry.transition('ranker', 2, 'Staging', false);
     mlflow.state.registry.version('ranker', 2).lastUpdatedTimestamp = Date.now() - 25 * 3600_000;
+    expect(expectError(await promote(t, promoter, 'ranker', 2, 'Production'), 422, 'POLICY_DENIED').verdict.rules.at(-1)).toMatchObject({ rule: 'drift', passed: false });
+    await t.app.get(DriftWatcher).round();
+    expect((await t.request('POST', '/models/ranker/versions/2/adopt', { body: { reason: 'staged by hand before modelgate' } })).status).toBe(200);
     const res = await promote(t, promoter, 'ranker', 2, 'Production');
     expect(res.status).toBe(200);
     expect(res.body.verdict.rules.every((r: { passed: boolean }) => r.passed)).toBe(true);
 
-    // v3 regresses on nothing (0.90) but lacks f1 and the tag: each says so.
+    // v3 regresses on nothing (0.90) but lacks f1 and the tag, and was staged behind modelgate's back: each says so.
     mlflow.state.registry.transition('ranker', 3, 'Staging', false);
     const dry = await promote(t, promoter, 'ranker', 3, 'Production', { dry_run: true });
     const failing = dry.body.verdict.rules.filter((r: { passed: boolean }) => !r.passed).map((r: { rule: string }) => r.rule).sort();
-    expect(failing).toEqual(['metric:f1', 'min_hours_in_staging', 'required_tag:validation_status']);
+    expect(failing).toEqual(['drift', 'metric:f1', 'min_hours_in_staging', 'required_tag:validation_status']);
   });
 
   it('answers 503 MLFLOW_UNAVAILABLE when MLflow is down, recording nothing as done', async () => {

@@ -1,5 +1,6 @@
 import type { NotificationMessage } from '../notification.types';
 import { ApprovalSlackOptions, approvalSubject, renderApprovalEmail, renderApprovalSlack } from './approval-notice';
+import { driftSubject, renderDriftEmail, renderDriftSlack } from './drift-notice';
 import { RenderedEmail, renderPipelineEmail } from './pipeline-email';
 import { pipelineFacts } from './pipeline-facts';
 import { SlackMessage, renderPipelineSlack } from './pipeline-slack';
@@ -11,6 +12,8 @@ export function renderEmail(message: NotificationMessage): RenderedEmail {
       return renderPipelineEmail(message.notice);
     case 'approval_needed':
       return renderApprovalEmail(message.notice);
+    case 'registry_drift':
+      return renderDriftEmail(message.notice);
   }
 }
 
@@ -21,6 +24,8 @@ export function renderSlack(message: NotificationMessage, options: ApprovalSlack
       return renderPipelineSlack(message.notice);
     case 'approval_needed':
       return renderApprovalSlack(message.notice, options);
+    case 'registry_drift':
+      return renderDriftSlack(message.notice);
   }
 }
 
@@ -31,10 +36,12 @@ export function subjectOf(message: NotificationMessage): string {
       return pipelineFacts(message.notice).subject;
     case 'approval_needed':
       return approvalSubject(message.notice);
+    case 'registry_drift':
+      return driftSubject(message.notice);
   }
 }
 
-const MESSAGE_TYPES: readonly string[] = ['pipeline_run', 'approval_needed'] satisfies NotificationMessage['type'][];
+const MESSAGE_TYPES: readonly string[] = ['pipeline_run', 'approval_needed', 'registry_drift'] satisfies NotificationMessage['type'][];
 
 /** True when a stored payload is a message these templates know (rows are JSON from the database). */
 export function isNotificationMessage(payload: unknown): payload is NotificationMessage {

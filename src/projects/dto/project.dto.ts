@@ -65,7 +65,9 @@ export class ResolvedSettingsView {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } }, example: { prd: ['Production'] } })
   deploy_gate!: Record<string, Stage[]>;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } })
-  notifications!: { on_success: string[]; on_failure: string[]; on_approval_needed: string[] };
+  notifications!: { on_success: string[]; on_failure: string[]; on_approval_needed: string[]; on_drift: string[] };
+  @ApiProperty({ type: 'object', properties: { action: { enum: ['alert', 'revert'] }, adopt_existing: { type: 'boolean' } } })
+  drift!: { action: 'alert' | 'revert'; adopt_existing: boolean };
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } })
   owners!: { tech_owner?: string; business_owner?: string };
 
@@ -81,7 +83,9 @@ export class ResolvedSettingsView {
         on_success: s.notifications.onSuccess,
         on_failure: s.notifications.onFailure,
         on_approval_needed: s.notifications.onApprovalNeeded,
+        on_drift: s.notifications.onDrift,
       },
+      drift: { action: s.drift.action, adopt_existing: s.drift.adoptExisting },
       owners: {
         ...(s.owners.techOwner !== undefined ? { tech_owner: s.owners.techOwner } : {}),
         ...(s.owners.businessOwner !== undefined ? { business_owner: s.owners.businessOwner } : {}),

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ProjectsModule } from '../../projects/projects.module';
-import { DriftCheckRequests } from '../drift-check-requests';
-import { LoggedDriftCheckRequests } from './logged-drift-check-requests';
+import { RegistryWatchModule } from '../registry-watch.module';
 import { MlflowWebhookReceiver } from './mlflow-webhook-receiver';
 import { MlflowWebhooksController } from './mlflow-webhooks.controller';
 import { WebhookDeliveryPurgeJob } from './webhook-delivery-purge.job';
@@ -10,16 +9,15 @@ import { TypeOrmWebhookDeliveryStore } from './webhook-delivery.store.typeorm';
 
 /**
  * `POST /webhooks/mlflow`: MLflow 3.3+ deliveries, verified and deduplicated, turned into drift
- * check requests. {@link DriftCheckRequests} is only logged here until the drift watcher provides it.
+ * check requests, which the drift watcher of {@link RegistryWatchModule} answers within a second.
  */
 @Module({
-  imports: [ProjectsModule],
+  imports: [ProjectsModule, RegistryWatchModule],
   controllers: [MlflowWebhooksController],
   providers: [
     MlflowWebhookReceiver,
     WebhookDeliveryPurgeJob,
     { provide: WebhookDeliveryStore, useClass: TypeOrmWebhookDeliveryStore },
-    { provide: DriftCheckRequests, useClass: LoggedDriftCheckRequests },
   ],
 })
 export class RegistryWebhooksModule {}
