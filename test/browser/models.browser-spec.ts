@@ -58,10 +58,12 @@ describe('models in the console', () => {
     }
     expect((await w.t.request('POST', '/models/ranker/rollback', { key: w.people.alice, body: { reason: 'v2 hurts conversion' } })).body.status).toBe('completed');
     mlflow.outOfBand.transition('ranker', 3, 'Staging');
+    mlflow.outOfBand.setAlias('ranker', 'champion', 1); // an alias modelgate does not manage: shown, never drift
     await w.t.app.get(DriftWatcher).round();
 
-    const tab = await w.tabOf('bob', '/console/models/ranker');
+    const tab = await w.tabOf('bob', '/console/models');
     const { page } = tab;
+    await page.getByRole('row', { name: /^ranker ranker 1 3 1 open / }).getByRole('link', { name: 'ranker' }).click();
     await page.getByRole('row', { name: /^3 staging Open drift: modelgate expects None MLflow \(changed there, not through modelgate\)/ }).waitFor();
     const span = `${UTC_TIME} → ${UTC_TIME} ${SECONDS}`;
     expect(await stretches(page, 'ranker')).toEqual([
@@ -71,7 +73,7 @@ describe('models in the console', () => {
       expect.stringMatching(new RegExp(`^version 1 in Production: ${UTC_TIME} → now ${SECONDS}$`)),
     ]);
     expect(await page.locator('.strip .strip-seg').allTextContents()).toEqual(['', 'v1', 'v2', 'v1']);
-    expect(await page.getByRole('row', { name: /^1 production alice \(rollback\)/ }).count()).toBe(1);
+    expect(await page.getByRole('row', { name: /^1 production @champion alice \(rollback\)/ }).count()).toBe(1);
     expect(await page.getByRole('row', { name: /^2 archived alice \(rollback\)/ }).count()).toBe(1);
     expect(await page.getByRole('button', { name: 'Adopt…' }).count()).toBe(1);
     await tab.screenshot('model-history-drift');
