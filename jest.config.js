@@ -1,8 +1,8 @@
-/** One jest run: unit specs beside the code, e2e specs under test/. */
+/** One jest run: unit specs beside the code (the service's and the console's pure rules), e2e specs under test/. */
 module.exports = {
   testEnvironment: 'node',
   rootDir: '.',
-  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/console/src/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   // Transpile only (type-checking is `npm run typecheck`, run first by `npm test`). ts-jest rather than
   // @swc/jest: swc's native binaries come as per-platform packages this registry serves only for Linux,
   // which leaves the lockfile incomplete and `npm ci` refusing it.

@@ -9,6 +9,7 @@ import { LogLevel, loadConfig } from '../src/config/app-config';
 import type { RunningDatabase } from '../src/database/embedded-postgres';
 import { createRootLogger } from '../src/logging/logger';
 import { startDemoDatabase } from './demo/database';
+import { stageByHandAtStart } from './demo/drift';
 import { DEMO_WARNING, DemoKeys, banner, instructions, writeEnvFile } from './demo/instructions';
 import { DemoUpstreams, SLACK_CHANNELS, startUpstreams, watchDeliveries } from './demo/upstreams';
 
@@ -134,6 +135,8 @@ async function main(): Promise<void> {
     const address = app.getHttpServer().address();
     const baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : config.port}`;
     const keys = await createKeys(baseUrl, adminKey);
+    print('moving churn-classifier v3 to Staging in the fake MLflow, not through modelgate: a drift for the console…');
+    await stageByHandAtStart(app, upstreams.mlflow);
     const facts = {
       baseUrl,
       mlflowUrl: upstreams.mlflow.url,

@@ -42,7 +42,7 @@ function route(path: string, me: Me): [string, ComponentChildren] {
   if (match('/audit', path)) return ['Audit', <AuditPage />];
   if (match('/decisions', path)) return ['Deploy decisions', <DecisionsPage />];
   if (match('/pipelines', path)) return ['Pipelines', <PipelinesPage me={me} />];
-  if (match('/drift', path)) return ['Drift', <DriftPage />];
+  if (match('/drift', path)) return ['Drift', <DriftPage me={me} />];
   return ['Not found', <p>No page here. <Link to="/">Back to the inbox</Link></p>];
 }
 

@@ -6,8 +6,9 @@ export function formatTime(iso: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
-/** `3 h 20 min`, `45 s`; for time left before an expiry. */
+/** `3 h 20 min`, `45 s`: time left before an expiry, how long a version held a stage. */
 export function formatDuration(ms: number): string {
+  if (ms > 0 && ms < 1000) return 'under 1 s';
   const s = Math.max(0, Math.round(ms / 1000));
   if (s < 60) return `${s} s`;
   const min = Math.floor(s / 60);

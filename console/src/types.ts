@@ -43,7 +43,7 @@ export interface Promotion {
   project: string | null;
   from_stage: Stage;
   to_stage: Stage;
-  /** `approved` (every vote in, not applied yet) comes with the registry-truth work; shown as it comes. */
+  /** `approved`: every vote is in, MLflow has not applied it yet (its `message` says what happens next). */
   status: string;
   requested_by: string;
   reason: string;
@@ -56,6 +56,8 @@ export interface Promotion {
   created_at: string;
   updated_at: string;
   completed_at: string | null;
+  /** What happens next while a decision awaits MLflow (status `approved` or `rejecting`). */
+  message?: string;
 }
 
 export interface DryRun {
@@ -146,4 +148,50 @@ export interface PipelineRun {
   cause: string | null;
   failed_step?: string | null;
   notifications: Notification[];
+}
+
+export type DriftResolution = 'adopted' | 'reverted' | 'returned' | 'superseded';
+
+/** One version MLflow holds otherwise than modelgate expects (GET /drift). */
+export interface Drift {
+  id: string;
+  model: string;
+  project: string | null;
+  version: string;
+  status: 'open' | 'resolved';
+  expected_stage: Stage;
+  observed_stage: Stage;
+  expected_aliases: string[];
+  observed_aliases: string[];
+  /** MLflow's last_updated_timestamp of the version: when MLflow says it changed. */
+  last_updated_at: string | null;
+  detected_at: string;
+  detected_seq: number;
+  resolved_at: string | null;
+  resolution: DriftResolution | null;
+  resolved_seq: number | null;
+  resolved_by: string | null;
+}
+
+/** One version entering a stage, as GET /models/:name/history lists them (newest first). */
+export interface StageChange {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  version: string;
+  from_stage: Stage | null;
+  to_stage: Stage;
+  reason: string | null;
+}
+
+export interface StageHolding {
+  version: string;
+  since: string;
+}
+
+/** GET /models/:name/history?at=: which version held each stage at that instant. */
+export interface StagesAt {
+  at: string;
+  stages: Record<'Staging' | 'Production' | 'Archived', StageHolding[]>;
 }

@@ -77,7 +77,10 @@ function curlLines(facts: DemoFacts): string[] {
     `curl -s -w '\\n' $SES/store`,
     `curl -s -w '\\n' $MG/notifications ${bearer('READER_KEY')}`,
     `curl -s -w '\\n' $MG/pipeline-runs ${bearer('READER_KEY')}`,
-    '# 7. Who did what, the hash chain checked, and the metrics',
+    '# 7. churn-classifier v3 was staged in the fake MLflow behind modelgate at start: the open drift, then an approver adopts it',
+    `curl -s -w '\\n' "$MG/drift?status=open" ${bearer('READER_KEY')}`,
+    `curl -s -w '\\n' -X POST $MG/models/churn-classifier/versions/3/adopt ${bearer('APPROVER_KEY')} ${JSON_TYPE} -d '{"reason":"staged by hand for the A/B test; checked"}'`,
+    '# 8. Who did what, the hash chain checked, and the metrics',
     `curl -s -w '\\n' "$MG/audit?max_results=5" ${bearer('READER_KEY')}`,
     `curl -s -w '\\n' $MG/audit/verify ${bearer('READER_KEY')}`,
     `curl -s $MG/metrics | grep -E '^modelgate_(promotions|deploy_gate_decisions|pipeline_events|notifications)_total'`,
@@ -86,7 +89,7 @@ function curlLines(facts: DemoFacts): string[] {
 
 /** Who each demo key is, for signing in to the console. */
 const PEOPLE: [keyof DemoKeys, string][] = [
-  ['APPROVER_KEY', 'bob, approver: the inbox, approve or reject'],
+  ['APPROVER_KEY', 'bob, approver: inbox, approve or reject, Adopt…'],
   ['APPROVER2_KEY', 'carol, approver: the second approval'],
   ['PROMOTER_KEY', 'alice, promoter: Models, Promote… and Roll back…'],
   ['READER_KEY', 'dashboard, reader: everything, no buttons'],
@@ -106,7 +109,8 @@ export function instructions(facts: DemoFacts, envLines: string[]): string {
     ...consoleLines(facts),
     '',
     `modelgate        ${facts.baseUrl}   (OpenAPI: ${facts.baseUrl}/docs)`,
-    `fake MLflow      ${facts.mlflowUrl}   recsys v1-v3 in None; churn-classifier v1 Production, v2 Staging`,
+    `fake MLflow      ${facts.mlflowUrl}   recsys v1-v3 in None; churn-classifier v1 Production, v2 Staging,`,
+    '                 and v3 moved to Staging in the fake MLflow at start, not through modelgate: an open drift (Drift page)',
     `local SES        ${facts.sesUrl}   (web page of the e-mails sent; JSON at /store)`,
     'Slack sink       every post is printed in this window as it arrives',
     `projects         ${relative(facts.root, facts.projectsDir)}/recsys, ${relative(facts.root, facts.projectsDir)}/churn`,

@@ -17,7 +17,8 @@ export interface DemoUpstreams {
 
 /**
  * MLflow seeded like the fixtures (recsys v1–v3 with their runs, all in None) plus churn-classifier
- * v1 in Production and v2 in Staging since 30 hours, validated and better than v1.
+ * v1 in Production, v2 in Staging since 30 hours, validated and better than v1, and v3 in None (the
+ * demo stages it behind modelgate's back once modelgate has seen the registry: see drift.ts).
  */
 function seedMlflow(mlflow: FakeMlflow): void {
   mlflow.seed.recsysScenario('versions');
@@ -32,6 +33,7 @@ function seedMlflow(mlflow: FakeMlflow): void {
   mlflow.seed.modelVersion({ name: 'churn-classifier', stage: 'Production', run: runOf('xgb-october', 0.86, 0.74) });
   const v2 = mlflow.seed.modelVersion({ name: 'churn-classifier', stage: 'Staging', run: runOf('xgb-november', 0.88, 0.76) });
   v2.lastUpdatedTimestamp = Date.now() - 30 * 3600_000; // min_hours_in_staging: 24 is met
+  mlflow.seed.modelVersion({ name: 'churn-classifier', run: runOf('xgb-hand-tuned', 0.87, 0.75) });
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -1,4 +1,5 @@
 import type { Page } from 'playwright-core';
+import { PromotionReconciler } from '../../src/promotions/promotion-reconciler';
 import { FakeMlflow } from '../fakes/mlflow';
 import { promote, projectYaml, putProject } from '../helpers/promotions';
 import { withDatabase } from '../helpers/test-database';
@@ -130,6 +131,30 @@ describe('approvals in the console', () => {
     await page.getByRole('status').filter({ hasText: 'You approved credit version 6: Staging → Production: it is now completed' }).waitFor();
     expect((await w.t.request('GET', `/promotions/${id}`)).body.status).toBe('completed');
     expect(stageOf('credit', 6)).toBe('Production');
+  });
+
+  it('shows a promotion whose last vote is in while MLflow is down as approved, until it is applied', async () => {
+    const id = await request('alice', 'credit', 7);
+    const { page } = await w.tabOf('bob');
+    mlflow.failWith(503);
+    try {
+      await card(page, 'credit', 7).getByRole('button', { name: 'Approve' }).click();
+      await page.getByRole('status').filter({ hasText: 'You approved credit version 7: Staging → Production: it is now approved' }).waitFor();
+      // Still open: the inbox lists it, as approved, at its next refresh.
+      const row = page.getByRole('region', { name: /^Open promotions/ }).getByRole('row', { name: /credit version 7: Staging → Production approved alice 1 of 1 approvals/ });
+      await row.waitFor({ timeout: 5000 });
+      const carol = await w.tabOf('carol', `/console/promotions/${id}`);
+      await carol.page.getByText('All approvals are in but MLflow could not be reached: the promotion will be applied when MLflow answers').waitFor();
+      expect(await carol.page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+      await carol.screenshot('promotion-approved');
+      expect(stageOf('credit', 7)).toBe('Staging');
+    } finally {
+      mlflow.clearFaults();
+    }
+    await w.t.app.get(PromotionReconciler).reconcile();
+    expect((await w.t.request('GET', `/promotions/${id}`)).body.status).toBe('completed');
+    expect(stageOf('credit', 7)).toBe('Production');
+    await page.getByRole('row', { name: /credit version 7/ }).waitFor({ state: 'detached', timeout: 5000 });
   });
 
   it('counts approvals: one of two leaves the promotion pending', async () => {

@@ -9,7 +9,7 @@ import { ConsoleWorld } from './support/console-world';
 
 const EXECUTION = 'sched-recsys-20261123T030000';
 
-describe('audit, deploy decisions, pipelines and drift in the console', () => {
+describe('audit, deploy decisions and pipelines in the console', () => {
   let mlflow: FakeMlflow;
   let slack: SlackSink;
   let sfn: StepFunctionsFake;
@@ -118,11 +118,5 @@ describe('audit, deploy decisions, pipelines and drift in the console', () => {
     await row.getByRole('button', { name: 'Retry the notification to slack:ml-alerts' }).click();
     await row.getByText('delivered').waitFor({ timeout: 10_000 });
     expect(slack.delivered('ml-alerts')).toHaveLength(1);
-  });
-
-  it('says drift tracking is not available while the server has no GET /drift', async () => {
-    const tab = await w.tabOf('auditor', '/console/drift');
-    await tab.page.getByText('Drift tracking is not available on this server.').waitFor();
-    await tab.screenshot('drift');
   });
 });

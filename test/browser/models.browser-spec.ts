@@ -1,11 +1,20 @@
+import { DriftWatcher } from '../../src/registry-watch/drift-watcher';
 import { FakeMlflow } from '../fakes/mlflow';
 import { promote, projectYaml, putProject } from '../helpers/promotions';
+import type { Page } from 'playwright-core';
 import { ConsoleWorld } from './support/console-world';
+
+const UTC_TIME = '\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC';
+/** How long a stretch lasted, in a test where every step takes seconds at most. */
+const SECONDS = '\\((?:\\d+ s|under 1 s)\\)';
 
 describe('models in the console', () => {
   let mlflow: FakeMlflow;
   let w: ConsoleWorld;
   const stageOf = (v: number) => mlflow.state.registry.version('recsys', v).currentStage;
+  /** The strip's text alternative: one line per stretch, oldest first. */
+  const stretches = async (page: Page, model: string) =>
+    (await page.getByRole('list', { name: `${model} in Production, stretch by stretch` }).getByRole('listitem').allTextContents()).map((t) => t.trim());
 
   beforeAll(async () => {
     mlflow = await FakeMlflow.start();
@@ -13,8 +22,10 @@ describe('models in the console', () => {
     mlflow.seed.modelVersion({ name: 'recsys', run: { metrics: { roc_auc: 0.87, f1: 0.82 } } });
     mlflow.seed.modelVersion({ name: 'recsys', run: { metrics: { roc_auc: 0.71, f1: 0.6 } } });
     mlflow.seed.modelVersion({ name: 'unclaimed' });
+    for (let i = 0; i < 3; i++) mlflow.seed.modelVersion({ name: 'ranker', run: { metrics: { roc_auc: 0.9 } } });
     w = await ConsoleWorld.start(mlflow);
     await putProject(w.t, 'recsys', projectYaml('recsys', 'recsys', 'promotion:\n  Staging: { metrics: { roc_auc: ">= 0.80" } }\n  Production: { metrics: { roc_auc: ">= 0.85" } }'));
+    await putProject(w.t, 'ranker', projectYaml('ranker', 'ranker', 'notifications: { on_drift: [] }'));
     expect((await promote(w.t, w.people.alice, 'recsys', 1, 'Staging')).status).toBe(200);
     expect((await promote(w.t, w.people.alice, 'recsys', 1, 'Production')).status).toBe(422);
   });
@@ -32,12 +43,54 @@ describe('models in the console', () => {
     await tab.screenshot('models');
 
     await page.getByRole('link', { name: 'recsys', exact: true }).click();
-    const row = page.getByRole('row', { name: /^1 staging alice/ });
+    const row = page.getByRole('row', { name: /^1 staging alice \(promotion\)/ });
     await row.waitFor();
     expect(await page.getByRole('row', { name: /^2 none —/ }).count()).toBe(1);
-    expect(await page.getByRole('button', { name: /Promote|Roll back/ }).count()).toBe(0);
-    await page.getByText('Registry history and drift tracking are not available on this server.').waitFor();
+    expect(await page.getByRole('button', { name: /Promote|Roll back|Adopt/ }).count()).toBe(0);
+    // modelgate's record begins with that first promotion: nothing has been in Production since.
+    expect(await stretches(page, 'recsys')).toEqual([expect.stringMatching(new RegExp(`^no version in Production: ${UTC_TIME} → now ${SECONDS}$`))]);
     await tab.screenshot('model-reader');
+  });
+
+  it('draws which version held Production after two promotions and a rollback, marks a drifted version, and adopts it', async () => {
+    for (const [v, stage] of [[1, 'Staging'], [1, 'Production'], [2, 'Staging'], [2, 'Production']] as const) {
+      expect((await promote(w.t, w.people.alice, 'ranker', v, stage)).body.status).toBe('completed');
+    }
+    expect((await w.t.request('POST', '/models/ranker/rollback', { key: w.people.alice, body: { reason: 'v2 hurts conversion' } })).body.status).toBe('completed');
+    mlflow.outOfBand.transition('ranker', 3, 'Staging');
+    mlflow.outOfBand.setAlias('ranker', 'champion', 1); // an alias modelgate does not manage: shown, never drift
+    await w.t.app.get(DriftWatcher).round();
+
+    const tab = await w.tabOf('bob', '/console/models');
+    const { page } = tab;
+    await page.getByRole('row', { name: /^ranker ranker 1 3 1 open / }).getByRole('link', { name: 'ranker' }).click();
+    await page.getByRole('row', { name: /^3 staging Open drift: modelgate expects None MLflow \(changed there, not through modelgate\)/ }).waitFor();
+    const span = `${UTC_TIME} → ${UTC_TIME} ${SECONDS}`;
+    expect(await stretches(page, 'ranker')).toEqual([
+      expect.stringMatching(new RegExp(`^no version in Production: ${span}$`)),
+      expect.stringMatching(new RegExp(`^version 1 in Production: ${span}$`)),
+      expect.stringMatching(new RegExp(`^version 2 in Production: ${span}$`)),
+      expect.stringMatching(new RegExp(`^version 1 in Production: ${UTC_TIME} → now ${SECONDS}$`)),
+    ]);
+    expect(await page.locator('.strip .strip-seg').allTextContents()).toEqual(['', 'v1', 'v2', 'v1']);
+    expect(await page.getByRole('row', { name: /^1 production @champion alice \(rollback\)/ }).count()).toBe(1);
+    expect(await page.getByRole('row', { name: /^2 archived alice \(rollback\)/ }).count()).toBe(1);
+    expect(await page.getByRole('button', { name: 'Adopt…' }).count()).toBe(1);
+    await tab.screenshot('model-history-drift');
+
+    const promoter = await w.tabOf('alice', '/console/models/ranker');
+    await promoter.page.getByText('Open drift').waitFor();
+    expect(await promoter.page.getByRole('button', { name: 'Adopt…' }).count()).toBe(0);
+
+    await page.getByRole('row', { name: /^3 / }).getByRole('button', { name: 'Adopt…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Adopt ranker version 3' });
+    await dialog.getByLabel(/Reason/).fill('staged by hand for the A/B test');
+    await dialog.getByRole('button', { name: 'Adopt version 3' }).click();
+    await page.getByRole('status').filter({ hasText: 'You adopted ranker version 3: modelgate now expects it as MLflow holds it.' }).waitFor();
+    await page.getByRole('row', { name: /^3 staging bob \(adoption\)/ }).waitFor();
+    expect(await page.getByText('Open drift').count()).toBe(0);
+    const [adopted] = (await w.t.request('GET', '/audit', { query: { model: 'ranker', action: 'registry.adopted' } })).body.items;
+    expect(adopted).toMatchObject({ actor: 'bob', version: '3', to_stage: 'Staging', reason: 'staged by hand for the A/B test' });
   });
 
   it('promotes after a dry run: the verdict first, then the reason, then the change', async () => {

@@ -19,6 +19,7 @@ export function PromotionFacts({ promotion: p, now }: { promotion: Promotion; no
         <dt>Status</dt>
         <dd>
           <StatusBadge status={p.status} />
+          {p.message ? <span class="muted"> {p.message}</span> : null}
         </dd>
         {p.project ? (
           <>

@@ -16,11 +16,18 @@ const ACTIONS = [
   'promotion.denied',
   'promotion.failed',
   'rollback',
+  'registry.baseline_adopted',
+  'registry.drift_detected',
+  'registry.adopted',
+  'registry.drift_reverted',
+  'registry.drift_resolved',
   'project.created',
   'project.updated',
   'project.deleted',
   'api_key.created',
   'api_key.revoked',
+  'slack_identity.linked',
+  'slack_identity.unlinked',
 ];
 const KEYS = ['model', 'action', 'actor', 'from', 'to'] as const;
 const PAGE_SIZE = 50;
@@ -107,7 +114,7 @@ function summaryOf(e: AuditEvent): string {
   if (e.reason) return e.reason;
   const parts = Object.entries(e.details)
     // Ids and hashes say nothing at a glance.
-    .filter(([k, v]) => !/_(id|hash)$/.test(k) && v !== null && (typeof v !== 'object' || Array.isArray(v)))
+    .filter(([k, v]) => !/_(id|hash)$/.test(k) && v !== null && (typeof v !== 'object' || (Array.isArray(v) && v.every((x) => typeof x !== 'object'))))
     .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`);
   const line = parts.join('; ');
   return line.length > 160 ? `${line.slice(0, 159)}…` : line;
