@@ -159,7 +159,7 @@ function resolvePolicy(p: StagePolicyConfig | null): StagePolicy {
 
 const canonicalStages = (list: string[]): Stage[] => [...new Set(list.map((s) => parseStage(s)!))];
 
-/** The config with every default filled in (DESIGN.md "Project config"). Expects a valid config. */
+/** The config with every default filled in (docs/configuration.md, "Project config"). Expects a valid config. */
 export function resolveProject(c: ProjectConfig, document: Record<string, unknown>): ProjectDefinition {
   const name = c.project_name;
   const arn = c.state_machine_arn ?? undefined;

@@ -1,7 +1,7 @@
 import { parseStage, STAGES, type Stage } from '../mlflow/stage';
 import { allowedTargets, archivesExistingProduction, checkTransition, isAllowedTransition } from './stage-graph';
 
-/** DESIGN.md "Stage graph", written out pair by pair so that every one of the 16 is asserted. */
+/** The stage graph, written out pair by pair so that every one of the 16 is asserted. */
 const EXPECTED: Record<Stage, Record<Stage, boolean>> = {
   None: { None: false, Staging: true, Production: false, Archived: false },
   Staging: { None: false, Staging: false, Production: true, Archived: true },

@@ -1,8 +1,8 @@
 import { STAGES, type Stage } from '../mlflow/stage';
 
 /**
- * DESIGN.md "Stage graph": the only moves a promotion may make. Rollback is its own operation,
- * outside this graph.
+ * The stage graph (docs/api.md, "Promotions"): the only moves a promotion may make. Rollback is
+ * its own operation, outside this graph.
  */
 const NEXT: Readonly<Record<Stage, readonly Stage[]>> = {
   None: ['Staging'],

@@ -109,7 +109,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   };
 }
 
-/** Asserts DESIGN.md's error shape and returns the body for further checks. */
+/** Asserts the error shape (`{ status, code, message, details?, request_id }`) and returns the body for further checks. */
 export function expectError(res: TestResponse, status: number, code: string): any {
   expect({ status: res.status, code: res.body?.code }).toEqual({ status, code });
   expect(res.body).toEqual(

@@ -1,7 +1,7 @@
 /**
  * An error a use case raises. Each feature declares its codes in an enum and their HTTP status in a
  * `Record<Code, number>` beside it (so the mapping is exhaustive at compile time), and subclasses
- * this with that map. The one exception filter turns it into DESIGN.md's error shape.
+ * this with that map. The one exception filter turns it into the error shape of docs/api.md.
  */
 export abstract class DomainError extends Error {
   /** HTTP status from the feature's map. */

@@ -1,7 +1,7 @@
 import { HttpException } from '@nestjs/common';
 import { CommonErrorCode, DomainError } from './domain-error';
 
-/** DESIGN.md's error shape, plus whatever extra top-level fields the error carries. */
+/** `{ status, code, message, details?, request_id }` (docs/api.md), plus whatever extra top-level fields the error carries. */
 export interface ErrorBody {
   status: number;
   code: string;
