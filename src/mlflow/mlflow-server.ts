@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { MlflowClient } from './mlflow.client';
 
-/** An ask made when the version is needed but unknown: short, so a config load or a request is not held up. */
+/** An ask made outside readiness (a config load, a request): short, so it is not held up. */
 const ASK_BUDGET_MS = 1000;
 /** While MLflow does not answer, the version is asked again at most this often outside readiness. */
 const ASK_AGAIN_AFTER_MS = 5000;
@@ -34,9 +34,13 @@ export class MlflowServer implements OnApplicationBootstrap {
     this.listeners.push(listener);
   }
 
-  /** The known release, or one short ask now (not repeated more than every few seconds while MLflow is down). */
+  /** The known release, or one short ask now (see {@link askNow}). */
   async current(): Promise<string | undefined> {
-    if (this.known !== undefined) return this.known;
+    return this.known ?? this.askNow();
+  }
+
+  /** Asks now, briefly; undefined when MLflow does not answer, or did not a few seconds ago (not asked again meanwhile). */
+  async askNow(): Promise<string | undefined> {
     if (Date.now() - this.failedAt < ASK_AGAIN_AFTER_MS) return undefined;
     return this.refresh(ASK_BUDGET_MS).catch(() => undefined);
   }

@@ -97,7 +97,7 @@ export class ProjectsService {
    */
   async checkAgainstMlflow(definition: ProjectDefinition): Promise<{ problems: ConfigProblem[]; warnings: ConfigProblem[] }> {
     if (definition.registry !== 'aliases') return { problems: [], warnings: [] };
-    const version = await this.mlflowServer.refresh().catch(() => undefined);
+    const version = await this.mlflowServer.askNow();
     if (version === undefined) {
       return { problems: [], warnings: [{ path: 'model.registry', message: 'MLflow could not be asked for its version: aliases mode (MLflow 2.3 or later) is checked when it answers' }] };
     }
