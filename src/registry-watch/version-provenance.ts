@@ -29,12 +29,18 @@ export class VersionProvenance {
     await this.store.owe(model, moved.map((m) => ({ version: m.version, tags: mode.provenanceTags(m.stage, provenance) })), tx);
   }
 
-  /** Under the model's lock: writes what the model is owed. Never throws; what fails stays owed. */
+  /** Under the model's lock: writes what the model is owed, every tag at once. Never throws; what fails stays owed. */
   async writeQuietly(session: LockedSession, model: string): Promise<void> {
     try {
-      for (const row of await session.run((tx) => this.store.owed(model, tx))) await this.writeOne(session, model, row);
+      const rows = await session.run((tx) => this.store.owed(model, tx));
+      const taken = await Promise.all(rows.map((row) => this.send(model, row)));
+      const written = rows.filter((_, i) => taken[i]);
+      if (written.length === 0) return;
+      await session.run(async (tx) => {
+        for (const row of written) await this.store.written(model, row, tx);
+      });
     } catch (err) {
-      this.logger.warn({ err, model }, 'could not read the provenance tags owed; the reconciler will retry');
+      this.logger.warn({ err, model }, 'could not record the provenance tags written; the reconciler will retry');
     }
   }
 
@@ -43,16 +49,15 @@ export class VersionProvenance {
     return this.store.modelsOwed();
   }
 
-  private async writeOne(session: LockedSession, model: string, row: OwedProvenance): Promise<void> {
+  /** True when the version holds its tags now, or is gone from MLflow (nowhere to carry them). */
+  private async send(model: string, row: OwedProvenance): Promise<boolean> {
     try {
       await Promise.all(Object.entries(row.tags).map(([key, value]) => this.mlflow.setModelVersionTag(model, row.version, key, value)));
+      return true;
     } catch (err) {
-      // A version deleted from MLflow has nowhere to carry them.
-      if (!isMlflowError(err, MlflowErrorCode.MODEL_VERSION_NOT_FOUND) && !isMlflowError(err, MlflowErrorCode.MODEL_NOT_FOUND)) {
-        this.logger.warn({ err, model, version: row.version }, 'MLflow did not take the provenance tags; the reconciler will retry');
-        return;
-      }
+      if (isMlflowError(err, MlflowErrorCode.MODEL_VERSION_NOT_FOUND) || isMlflowError(err, MlflowErrorCode.MODEL_NOT_FOUND)) return true;
+      this.logger.warn({ err, model, version: row.version }, 'MLflow did not take the provenance tags; the reconciler will retry');
+      return false;
     }
-    await session.run((tx) => this.store.written(model, row, tx));
   }
 }
