@@ -30,10 +30,10 @@ describe.each(MODE_CASES)('registry mode $mode on MLflow $personality: recovery 
 
   beforeAll(async () => {
     mlflow = await FakeMlflow.start({ version: personality });
-    for (const model of ['crashy', 'watched', 'guarded', 'tagless']) for (let i = 0; i < 3; i++) mlflow.seed.modelVersion({ name: model });
+    for (const model of ['crashy', 'watched', 'guarded', 'tagless', 'tagged']) for (let i = 0; i < 3; i++) mlflow.seed.modelVersion({ name: model });
     t = await startTestApp({ listen: true, env: { MLFLOW_TRACKING_URI: mlflow.url, MLFLOW_WEBHOOK_SECRET: SECRET, DRIFT_CHECK_INTERVAL_S: '3600' } });
     alice = await t.createKey('alice', ['promoter']);
-    for (const name of ['crashy', 'watched', 'tagless']) await project(name);
+    for (const name of ['crashy', 'watched', 'tagless', 'tagged']) await project(name);
     await project('guarded', 'drift: { action: revert }');
     if (mlflow.state.personality.webhooks) await registerWebhook(mlflow, `${t.baseUrl}/webhooks/mlflow`, SECRET);
   });
@@ -111,6 +111,14 @@ describe.each(MODE_CASES)('registry mode $mode on MLflow $personality: recovery 
             ['1', 'Production', 'Archived', [], []],
           ],
     );
+  });
+
+  it('takes a modelgate.stage tag removed behind its back as drift in aliases mode (it is the state), not in stages mode (provenance)', async () => {
+    for (const [v, target] of [[1, 'Staging'], [1, 'Production'], [2, 'Staging'], [2, 'Production']] as const) await promote(t, alice, 'tagged', v, target);
+    expect(await t.app.get(DriftWatcher).checkModel('tagged')).toMatchObject({ outcome: 'checked', detected: 0 });
+    mlflow.outOfBand.deleteTag('tagged', 1, 'modelgate.stage');
+    expect(await t.app.get(DriftWatcher).checkModel('tagged')).toMatchObject({ outcome: 'checked', detected: mode === 'aliases' ? 1 : 0 });
+    expect(await drifts('tagged')).toEqual(mode === 'aliases' ? [['1', 'Archived', 'None', [], []]] : []);
   });
 
   it('with drift.action: revert puts MLflow back in the mode’s own terms', async () => {
