@@ -37,7 +37,9 @@ Exit codes:
 Output: human-readable lines go to stderr. stdout carries only KEY=VALUE lines, so it can be
 appended to $GITHUB_OUTPUT or read with grep/sed. When allowed:
   MODELGATE_ALLOWED=true, MODELGATE_DECISION_ID, MODELGATE_PROJECT, MODELGATE_ENV,
-  MODELGATE_MODEL, MODELGATE_STAGE, MODELGATE_RUN_ID, MODELGATE_SOURCE, and last MODELGATE_VERSION
+  MODELGATE_MODEL, MODELGATE_STAGE, MODELGATE_RUN_ID, MODELGATE_SOURCE, MODELGATE_MODEL_URI
+  (models:/NAME@ALIAS or models:/NAME/STAGE), MODELGATE_VERSION_URI (models:/NAME/N), and last
+  MODELGATE_VERSION
 When denied: MODELGATE_ALLOWED=false and MODELGATE_DECISION_ID. When undecided: nothing.
 
 Network errors, 429 and 5xx answers (503 GATE_UNAVAILABLE included) are retried with
@@ -211,10 +213,14 @@ function report(outcome, request, { say, emit }) {
     const a = outcome.body;
     say(`allowed: deploy ${clean(project)} to ${clean(env)} with model ${clean(a.model)} version ${clean(a.version)} (${clean(a.stage)})`);
     say(`  source: ${clean(a.source)}`);
+    if (a.model_uri !== undefined) say(`  model_uri: ${clean(a.model_uri)}, version_uri: ${clean(a.version_uri)}`);
     say(`  run_id: ${clean(a.run_id)}, decision: ${clean(a.decision_id)}`);
     for (const [name, value] of [
       ['ALLOWED', 'true'], ['DECISION_ID', a.decision_id], ['PROJECT', a.project ?? project], ['ENV', a.env ?? env],
-      ['MODEL', a.model], ['STAGE', a.stage], ['RUN_ID', a.run_id], ['SOURCE', a.source], ['VERSION', a.version],
+      ['MODEL', a.model], ['STAGE', a.stage], ['RUN_ID', a.run_id], ['SOURCE', a.source],
+      // An older modelgate answers no URIs: their lines are left out rather than emitted empty.
+      ...(a.model_uri !== undefined ? [['MODEL_URI', a.model_uri], ['VERSION_URI', a.version_uri]] : []),
+      ['VERSION', a.version],
     ]) emit(name, value);
     return EXIT_ALLOWED;
   }

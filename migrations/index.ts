@@ -13,6 +13,7 @@ import { CreateRegistryWatch1764100400000 } from './1764100400000-CreateRegistry
 import { CreateMlflowWebhookDeliveries1764100500000 } from './1764100500000-CreateMlflowWebhookDeliveries';
 import { CreateSlackIdentities1764100600000 } from './1764100600000-CreateSlackIdentities';
 import { CreateSlackInteractions1764100610000 } from './1764100610000-CreateSlackInteractions';
+import { CreateRegistryProvenance1764101700000 } from './1764101700000-CreateRegistryProvenance';
 
 /** Every migration, oldest first. A migration is never edited after it lands: add a new one. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   CreateMlflowWebhookDeliveries1764100500000,
   CreateSlackIdentities1764100600000,
   CreateSlackInteractions1764100610000,
+  CreateRegistryProvenance1764101700000,
 ];

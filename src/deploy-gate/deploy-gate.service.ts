@@ -4,8 +4,11 @@ import { ShortCache } from '../common/short-cache';
 import { Metrics } from '../metrics/metrics';
 import { isMlflowError } from '../mlflow/mlflow.errors';
 import type { ModelVersion } from '../mlflow/mlflow.types';
-import { projectNotFound } from '../projects/projects.errors';
+import { ProjectError, ProjectErrorCode, projectNotFound } from '../projects/projects.errors';
 import { ProjectDirectory, ResolvedProject } from '../projects/project.types';
+import type { RegistryMode } from '../registry-mode/registry-mode';
+import { RegistryModes } from '../registry-mode/registry-modes';
+import { versionUri } from '../registry-mode/stage-aliases';
 import { DriftCheckRequests } from '../registry-watch/drift-check-requests';
 import { UnaccountedVersion, unaccountedIn } from '../registry-watch/stage-accounts';
 import { DeployOutcome, GateQuestion, decide } from './deploy-decision';
@@ -38,6 +41,10 @@ export interface AllowedDeployment {
   env: string;
   model: string;
   version: ModelVersion;
+  /** What loads the stage's version: `models:/recsys@champion` (aliases mode) or `models:/recsys/Production`. */
+  modelUri: string;
+  /** What loads exactly this version: `models:/recsys/3`. */
+  versionUri: string;
 }
 
 /**
@@ -57,6 +64,7 @@ export class DeployGateService {
     private readonly decisions: DeployDecisionStore,
     private readonly metrics: Metrics,
     private readonly driftChecks: DriftCheckRequests,
+    private readonly modes: RegistryModes,
   ) {}
 
   /** Resolves with the version to deploy, or throws DEPLOY_DENIED / GATE_UNAVAILABLE / 404 / 400. */
@@ -69,9 +77,10 @@ export class DeployGateService {
       });
     }
     const model = project.modelName;
+    const mode = await this.modeOf(project, req);
     const question: GateQuestion = { model, env: req.env, allowedStages, version: req.version };
-    let outcome = await this.evaluate(project, question, false);
-    if (outcome.kind === 'drift') outcome = await this.confirm(project, question);
+    let outcome = await this.evaluate(project, mode, question, false);
+    if (outcome.kind === 'drift') outcome = await this.confirm(project, mode, question);
     if (outcome.kind === 'unavailable') {
       const what = outcome.reason === 'mlflow' ? 'MLflow' : "modelgate's record of the model";
       const decision = await this.record(req, { model, outcome: 'unavailable', reasons: [`${what} could not be asked`] });
@@ -87,7 +96,7 @@ export class DeployGateService {
         throw this.unavailable('The decision could not be recorded; not allowing an unrecorded deployment');
       }
       this.count(req, 'allowed');
-      return { decisionId: decision.id, project: project.name, env: req.env, model, version: v };
+      return { decisionId: decision.id, project: project.name, env: req.env, model, version: v, modelUri: mode.modelUri(model, v.stage), versionUri: versionUri(model, v.version) };
     }
     const reasons = outcome.kind === 'drift' ? [outcome.drift.reason] : outcome.reasons;
     // The watcher records and announces what the gate just saw, without waiting for its next round.
@@ -101,11 +110,27 @@ export class DeployGateService {
     });
   }
 
+  /**
+   * The project's registry mode; a project the MLflow it runs against cannot hold (aliases mode on
+   * MLflow < 2.3) is refused with PROJECT_CONFIG_REFUSED, recorded as a denied decision.
+   */
+  private async modeOf(project: ResolvedProject, req: GateRequest): Promise<RegistryMode> {
+    try {
+      return await this.modes.of(project);
+    } catch (err) {
+      if (!(err instanceof ProjectError) || err.code !== ProjectErrorCode.PROJECT_CONFIG_REFUSED) throw err;
+      const reasons = [err.message];
+      const decision = await this.record(req, { model: project.modelName, outcome: 'denied', reasons });
+      this.count(req, 'denied');
+      throw new ProjectError(err.code, err.message, err.details, { ...err.extra, allowed: false, decision_id: decision?.id ?? null, reasons });
+    }
+  }
+
   /** MLflow's answer, the pure decision, then whether modelgate accounts for the version it chose. */
-  private async evaluate(project: ResolvedProject, q: GateQuestion, fresh: boolean): Promise<Evaluation> {
+  private async evaluate(project: ResolvedProject, mode: RegistryMode, q: GateQuestion, fresh: boolean): Promise<Evaluation> {
     let verdict: ReturnType<typeof decide>;
     try {
-      verdict = decide(q, await this.registry.read(q.model, q.version, fresh));
+      verdict = decide(q, await this.registry.read(mode, q.model, q.version, fresh));
     } catch (err) {
       return { kind: 'unavailable', reason: 'mlflow', err };
     }
@@ -125,7 +150,7 @@ export class DeployGateService {
    * record before it): read both again, modelgate's record on both sides of MLflow's, and believe
    * a drift only when that record did not move meanwhile.
    */
-  private async confirm(project: ResolvedProject, q: GateQuestion): Promise<Evaluation> {
+  private async confirm(project: ResolvedProject, mode: RegistryMode, q: GateQuestion): Promise<Evaluation> {
     let outcome: Evaluation = { kind: 'denied', reasons: [] };
     for (let attempt = 0; attempt < CONFIRM_ATTEMPTS; attempt++) {
       let before: number;
@@ -135,7 +160,7 @@ export class DeployGateService {
       } catch (err) {
         return { kind: 'unavailable', reason: 'postgres', err };
       }
-      outcome = await this.evaluate(project, q, true);
+      outcome = await this.evaluate(project, mode, q, true);
       if (outcome.kind !== 'drift' || outcome.revision === before) return outcome;
     }
     return outcome;

@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DomainEvents } from '../common/domain-events';
 import { ShortCache } from '../common/short-cache';
-import { MlflowClient } from '../mlflow/mlflow.client';
 import { MlflowErrorCode, isMlflowError } from '../mlflow/mlflow.errors';
 import type { ResolvedProject } from '../projects/project.types';
+import type { RegistryMode } from '../registry-mode/registry-mode';
 import type { ModelAccount } from '../registry-watch/expectation.store';
 import { StageAccounts } from '../registry-watch/stage-accounts';
 import type { RegistryAnswer } from './deploy-decision';
@@ -14,7 +14,8 @@ const FRESH_MS = 1000;
 const UNHEARD_FRESH_MS = 100;
 
 /**
- * What MLflow says about a model (latest version per stage) or one version, and what modelgate
+ * What MLflow says about a model (the versions of the stages a deployment picks from: latest per
+ * stage, or the stage aliases' holders in aliases mode) or one version, and what modelgate
  * expects of it (its account), shared by concurrent asks and kept ≤ 1 s. A stage change made
  * through modelgate (promotion, adoption, revert) forgets the model at once here, and on the other
  * replicas as soon as {@link StageChangeBridge} relays it (≤ 100 ms old answers meanwhile).
@@ -26,17 +27,16 @@ export class GateRegistryReader {
   private hearsReplicas = false;
 
   constructor(
-    private readonly mlflow: MlflowClient,
     private readonly stageAccounts: StageAccounts,
     events: DomainEvents,
   ) {
     events.on('model.stage_changed', ({ model }) => this.forget(model));
   }
 
-  /** `fresh`: not an answer read before this ask (to confirm what a cached one suggests). */
-  read(model: string, version?: string, fresh = false): Promise<RegistryAnswer> {
+  /** In the project's registry `mode`; `fresh`: not an answer read before this ask (to confirm what a cached one suggests). */
+  read(mode: RegistryMode, model: string, version?: string, fresh = false): Promise<RegistryAnswer> {
     const key = version === undefined ? model : `${model}\u0000${version}`;
-    return this.cache.get(key, () => this.fetch(model, version), fresh ? -1 : this.maxAgeMs);
+    return this.cache.get(key, () => this.fetch(mode, model, version), fresh ? -1 : this.maxAgeMs);
   }
 
   /** What modelgate expects of the project's model; a model never seen is adopted first (first sight). */
@@ -65,9 +65,9 @@ export class GateRegistryReader {
     this.hearsReplicas = live;
   }
 
-  private async fetch(model: string, version?: string): Promise<RegistryAnswer> {
+  private async fetch(mode: RegistryMode, model: string, version?: string): Promise<RegistryAnswer> {
     try {
-      const versions = version === undefined ? await this.mlflow.getLatestVersions(model) : [await this.mlflow.getModelVersion(model, version)];
+      const versions = version === undefined ? await mode.deployable(model) : [await mode.version(model, version)];
       return { kind: 'versions', versions };
     } catch (err) {
       if (isMlflowError(err, MlflowErrorCode.MODEL_NOT_FOUND)) return { kind: 'model_missing' };

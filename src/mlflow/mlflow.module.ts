@@ -6,6 +6,7 @@ import { MlflowCallMetrics } from '../metrics/mlflow-call.metrics';
 import { MlflowCallObserver } from './mlflow-call.observer';
 import { MlflowClient } from './mlflow.client';
 import { MlflowReadiness } from './mlflow.readiness';
+import { MlflowServer } from './mlflow-server';
 
 /** The MLflow adapter. Import this module to inject {@link MlflowClient}. */
 @Module({
@@ -14,7 +15,8 @@ import { MlflowReadiness } from './mlflow.readiness';
     { provide: MlflowCallObserver, useClass: MlflowCallMetrics },
     MlflowClient,
     MlflowReadiness,
+    MlflowServer,
   ],
-  exports: [MlflowClient, MlflowReadiness],
+  exports: [MlflowClient, MlflowReadiness, MlflowServer],
 })
 export class MlflowModule {}

@@ -19,6 +19,9 @@ const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine
 export const POLICY_STAGES: readonly Stage[] = ['Staging', 'Production', 'Archived'];
 /** Stages a deployment may take its version from. */
 export const DEPLOYABLE_STAGES: readonly Stage[] = ['Staging', 'Production'];
+export const REGISTRY_MODES = ['stages', 'aliases'] as const;
+/** The stages a version enters by holding an alias in aliases mode. */
+export const ALIASED_STAGES = ['Staging', 'Production'] as const;
 
 const custom = (ctx: z.RefinementCtx, message: string, path: (string | number)[] = []) =>
   ctx.addIssue({ code: z.ZodIssueCode.custom, message, path });
@@ -120,6 +123,47 @@ const noStageTwice = (record: Record<string, unknown>, ctx: z.RefinementCtx) => 
 
 const promotion = z.record(policyStageKey, stagePolicy.nullable()).superRefine(noStageTwice);
 
+/** MLflow reserves `latest` and `v<digits>`; letters, digits, _ and - keep `models:/name@alias` plain. */
+export function aliasNameProblem(alias: string): string | undefined {
+  if (!/^[A-Za-z0-9_-]{1,255}$/.test(alias)) return `"${alias}" is not an alias name (1-255 letters, digits, _ or -)`;
+  if (alias.toLowerCase() === 'latest') return '"latest" is reserved by MLflow';
+  if (/^v\d+$/i.test(alias)) return `"${alias}" is reserved by MLflow (v<number> names a version)`;
+  return undefined;
+}
+
+const aliasName = z.string().superRefine((v, ctx) => {
+  const problem = aliasNameProblem(v);
+  if (problem) custom(ctx, problem);
+});
+
+const aliasedStageKey = z.string().superRefine((key, ctx) => {
+  const stage = parseStage(key);
+  if (!stage || !(ALIASED_STAGES as readonly string[]).includes(stage)) custom(ctx, `"${key}" cannot have an alias (expected ${ALIASED_STAGES.join(' or ')})`);
+});
+
+const stageAliases = z
+  .record(aliasedStageKey, aliasName, { invalid_type_error: 'must be a mapping of stage to alias, e.g. { Staging: challenger, Production: champion }' })
+  .superRefine(noStageTwice)
+  .superRefine((record, ctx) => {
+    const values = Object.values(record);
+    if (new Set(values).size !== values.length) custom(ctx, 'each stage needs an alias of its own');
+  });
+
+const model = z
+  .object({
+    name: nonEmpty.max(256, 'must be at most 256 characters').nullish(),
+    aliases: z.boolean().nullish(),
+    registry: z.enum(REGISTRY_MODES, { errorMap: () => ({ message: 'must be stages or aliases' }) }).nullish(),
+    stage_aliases: stageAliases.nullish(),
+    provenance_tags: z.boolean().nullish(),
+  })
+  .passthrough()
+  .superRefine((m, ctx) => {
+    if (m.registry === 'aliases' && m.aliases === true) {
+      custom(ctx, 'cannot be true with model.registry: aliases: aliases mode already uses aliases (model.stage_aliases); remove model.aliases', ['aliases']);
+    }
+  });
+
 const deployStage = z.string().superRefine((v, ctx) => {
   const stage = parseStage(v);
   if (!stage || !DEPLOYABLE_STAGES.includes(stage)) {
@@ -140,7 +184,7 @@ const recipients = z.array(recipient).nullish();
 
 export const NOTIFICATION_LISTS = ['on_success', 'on_failure', 'on_approval_needed', 'on_drift'] as const;
 
-export const MODEL_KEYS = ['name', 'aliases'];
+export const MODEL_KEYS = ['name', 'aliases', 'registry', 'stage_aliases', 'provenance_tags'];
 export const DRIFT_KEYS = ['action', 'adopt_existing'];
 export const DRIFT_ACTIONS = ['alert', 'revert'] as const;
 
@@ -153,10 +197,7 @@ export const projectConfigSchema = z
     schedule,
     batch: z.object({ pipeline: z.object({ steps }).passthrough() }).passthrough(),
     owners: z.object({ tech_owner: z.string().nullish(), business_owner: z.string().nullish() }).passthrough().nullish(),
-    model: z
-      .object({ name: nonEmpty.max(256, 'must be at most 256 characters').nullish(), aliases: z.boolean().nullish() })
-      .passthrough()
-      .nullish(),
+    model: model.nullish(),
     state_machine_arn: z
       .string()
       .regex(STATE_MACHINE_ARN, 'must be a Step Functions state machine ARN (arn:aws:states:REGION:ACCOUNT:stateMachine:NAME)')

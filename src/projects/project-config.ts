@@ -12,7 +12,7 @@ import {
   StagePolicyConfig,
   projectConfigSchema,
 } from './project-config.schema';
-import type { NoRegressionRule, ResolvedProject, StagePolicy } from './project.types';
+import { DEFAULT_STAGE_ALIASES, NoRegressionRule, ResolvedProject, StageAliases, StagePolicy } from './project.types';
 
 /** One thing wrong (or worth a warning) in a config, at a dotted path such as `schedule.cron`. */
 export interface ConfigProblem {
@@ -159,6 +159,13 @@ function resolvePolicy(p: StagePolicyConfig | null): StagePolicy {
 
 const canonicalStages = (list: string[]): Stage[] => [...new Set(list.map((s) => parseStage(s)!))];
 
+/** `model.stage_aliases` as written (stage names in any case) over the defaults. */
+function resolveStageAliases(written: Record<string, string> | null | undefined): StageAliases {
+  const aliases = { ...DEFAULT_STAGE_ALIASES };
+  for (const [key, alias] of Object.entries(written ?? {})) aliases[parseStage(key) as keyof StageAliases] = alias;
+  return aliases;
+}
+
 /** The config with every default filled in (docs/configuration.md, "Project config"). Expects a valid config. */
 export function resolveProject(c: ProjectConfig, document: Record<string, unknown>): ProjectDefinition {
   const name = c.project_name;
@@ -176,6 +183,9 @@ export function resolveProject(c: ProjectConfig, document: Record<string, unknow
     version: c.version,
     modelName: c.model?.name ?? name,
     modelAliases: c.model?.aliases ?? false,
+    registry: c.model?.registry ?? 'stages',
+    stageAliases: resolveStageAliases(c.model?.stage_aliases),
+    provenanceTags: c.model?.provenance_tags ?? true,
     stateMachineName: arn ? arn.slice(arn.lastIndexOf(':') + 1) : `${name}-workflow`,
     ...(arn ? { stateMachineArn: arn } : {}),
     promotion,
@@ -212,6 +222,9 @@ function warningsOf(c: ProjectConfig, d: ProjectDefinition, options: CheckOption
     }
   };
   unknownKeys(c.model, MODEL_KEYS, ['model']);
+  if (c.model?.stage_aliases && d.registry !== 'aliases') {
+    warnings.push({ path: 'model.stage_aliases', message: 'is used only with model.registry: aliases; modelgate ignores it in stages mode' });
+  }
   unknownKeys(c.drift, DRIFT_KEYS, ['drift']);
   for (const [stage, policy] of Object.entries(c.promotion ?? {})) unknownKeys(policy, STAGE_POLICY_KEYS, ['promotion', stage]);
   if (c.notifications?.on_approval_needed == null && d.owners.techOwner !== undefined && d.notifications.onApprovalNeeded.length === 0) {

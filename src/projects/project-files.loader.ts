@@ -89,8 +89,12 @@ export class ProjectFilesLoader implements OnApplicationBootstrap {
 
   private async loadFile(file: ProjectFile, actor: string, claimed: Map<string, string>): Promise<Outcome> {
     if (file.text === undefined) return this.refuse(file.path, [{ path: '', message: file.problem ?? 'unreadable' }]);
-    const { problems, warnings, definition, raw } = this.projects.check({ yaml: file.text });
+    const checked = this.projects.check({ yaml: file.text });
+    const { problems, definition, raw } = checked;
     if (!definition || raw === undefined) return this.refuse(file.path, problems);
+    const server = await this.projects.checkAgainstMlflow(definition);
+    if (server.problems.length > 0) return this.refuse(file.path, server.problems);
+    const warnings = [...checked.warnings, ...server.warnings];
     const other = claimed.get(definition.name);
     if (other) return this.refuse(file.path, [{ path: 'project_name', message: `project "${definition.name}" is already defined by ${other}` }]);
     claimed.set(definition.name, file.path);

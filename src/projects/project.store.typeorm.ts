@@ -5,7 +5,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { Tx, entityManagerOf } from '../database/transactions';
 import { ProjectEntity, ProjectFileEntity } from './project.entity';
 import { ProjectFileRecord, ProjectFileStore, ProjectRecord, ProjectSettings, ProjectStore, ProjectWrite } from './project.store';
-import { DEFAULT_DRIFT_SETTINGS } from './project.types';
+import { DEFAULT_DRIFT_SETTINGS, DEFAULT_STAGE_ALIASES } from './project.types';
 import { modelAlreadyClaimed } from './projects.errors';
 import { parseRecipient } from './recipient';
 
@@ -23,6 +23,9 @@ function withLaterDefaults(saved: ProjectSettings): ProjectSettings {
   const ownerRecipient = owner !== undefined && !('problem' in parseRecipient(owner)) ? [owner] : [];
   return {
     ...saved,
+    registry: saved.registry ?? 'stages',
+    stageAliases: saved.stageAliases ?? { ...DEFAULT_STAGE_ALIASES },
+    provenanceTags: saved.provenanceTags ?? true,
     notifications: { ...saved.notifications, onDrift: saved.notifications.onDrift ?? ownerRecipient },
     drift: { ...DEFAULT_DRIFT_SETTINGS, ...saved.drift },
   };

@@ -56,6 +56,17 @@ export interface DriftSettings {
   adoptExisting: boolean;
 }
 
+/** `model.registry`: where a project's stages live in MLflow. */
+export type RegistryKind = 'stages' | 'aliases';
+
+/** `model.stage_aliases`: in aliases mode, the alias that puts a version in each stage. */
+export interface StageAliases {
+  Staging: string;
+  Production: string;
+}
+
+export const DEFAULT_STAGE_ALIASES: Readonly<StageAliases> = Object.freeze({ Staging: 'challenger', Production: 'champion' });
+
 export const DEFAULT_DRIFT_SETTINGS: Readonly<DriftSettings> = { action: 'alert', adoptExisting: true };
 
 export interface ResolvedProject {
@@ -65,8 +76,14 @@ export interface ResolvedProject {
   version: string;
   /** Registered model in MLflow; default: the project name. */
   modelName: string;
-  /** `model.aliases`: mirror stages to MLflow aliases. Default false. */
+  /** `model.aliases`: mirror stages to MLflow aliases. Default false; never with `registry: aliases`. */
   modelAliases: boolean;
+  /** `model.registry`: MLflow stages (default), or aliases standing for them (MLflow 3 style). */
+  registry: RegistryKind;
+  /** `model.stage_aliases`, defaults filled in; what the stages are in aliases mode. */
+  stageAliases: StageAliases;
+  /** `model.provenance_tags`: modelgate.* tags on the versions it changes. Default true. */
+  provenanceTags: boolean;
   /** Default `{project_name}-workflow`. */
   stateMachineName: string;
   /** When the config names one. */

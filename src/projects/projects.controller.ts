@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiExtraModels, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor, Role } from '../auth/role';
 import { CurrentActor, Roles } from '../auth/roles.decorator';
@@ -7,6 +7,8 @@ import { BodyLimit } from '../common/http/body-limit.decorator';
 import { DEFAULT_PAGE_SIZE, PageQueryDto } from '../common/http/pagination';
 import {
   FileProblemsListView,
+  FileProblemsView,
+  ProjectProblemsView,
   ProjectPageView,
   ProjectQueryDto,
   ProjectSummaryView,
@@ -32,6 +34,7 @@ const configBody = { description: 'config.yaml as YAML (application/yaml) or the
 
 // Static routes (`_errors`, `_reload`, `validate`) win over `:name` in the router; project names cannot start with `_`.
 @ApiTags('projects')
+@ApiExtraModels(FileProblemsView, ProjectProblemsView)
 @ApiBearerAuth()
 @Controller('projects')
 export class ProjectsController {
@@ -50,10 +53,11 @@ export class ProjectsController {
 
   @Get('_errors')
   @Roles(Role.READER)
-  @ApiOkResponse({ type: FileProblemsListView, description: 'Config files under PROJECTS_DIR whose current content was refused' })
+  @ApiOkResponse({ type: FileProblemsListView, description: 'Config files under PROJECTS_DIR whose current content was refused, then stored projects the MLflow they run against refuses' })
   async errors(): Promise<FileProblemsListView> {
-    const items = await this.loader.errors();
-    return { items: items.map((e) => ({ file: e.file, problems: e.problems, checked_at: e.checkedAt.toISOString() })) };
+    const [files, projects] = await Promise.all([this.loader.errors(), this.projects.refused()]);
+    const fileItems = files.map((e) => ({ file: e.file, problems: e.problems, checked_at: e.checkedAt.toISOString() }));
+    return { items: [...fileItems, ...projects.map((p): ProjectProblemsView => ({ project: p.project, source_path: p.sourcePath, problems: p.problems }))] };
   }
 
   @Post('_reload')

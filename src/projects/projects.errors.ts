@@ -6,6 +6,7 @@ export enum ProjectErrorCode {
   PROJECT_NOT_FOUND = 'PROJECT_NOT_FOUND',
   MODEL_ALREADY_CLAIMED = 'MODEL_ALREADY_CLAIMED',
   PROJECTS_DIR_NOT_SET = 'PROJECTS_DIR_NOT_SET',
+  PROJECT_CONFIG_REFUSED = 'PROJECT_CONFIG_REFUSED',
 }
 
 const STATUS: Record<ProjectErrorCode, number> = {
@@ -13,6 +14,7 @@ const STATUS: Record<ProjectErrorCode, number> = {
   PROJECT_NOT_FOUND: 404,
   MODEL_ALREADY_CLAIMED: 409,
   PROJECTS_DIR_NOT_SET: 409,
+  PROJECT_CONFIG_REFUSED: 409,
 };
 
 /** Errors of the projects feature; other features raise PROJECT_NOT_FOUND with {@link projectNotFound}. */
@@ -45,4 +47,11 @@ export function modelAlreadyClaimed(modelName: string, project: string | undefin
     `The registered model "${modelName}" is already claimed${by}; a model belongs to at most one project`,
     [{ path: 'model.name', message: `"${modelName}" is already claimed${by}` }],
   );
+}
+
+/** A stored project whose config the MLflow it runs against cannot hold (found after it was stored). */
+export function projectConfigRefused(project: string, problem: ConfigProblem): ProjectError {
+  return new ProjectError(ProjectErrorCode.PROJECT_CONFIG_REFUSED, `Project "${project}" is stored but its config is refused: ${problem.path}: ${problem.message}`, [problem], {
+    project,
+  });
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit/audit.module';
+import { MlflowModule } from '../mlflow/mlflow.module';
 import { ProjectEntity, ProjectFileEntity } from './project.entity';
 import { ProjectFilesLoader } from './project-files.loader';
 import { ProjectFileStore, ProjectStore } from './project.store';
@@ -12,7 +13,7 @@ import { StoredProjectDirectory } from './stored-project-directory';
 
 /** Project configs (config.yaml): schema, file loader, store and API. Other features read them through {@link ProjectDirectory}. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ProjectEntity, ProjectFileEntity]), AuditModule],
+  imports: [TypeOrmModule.forFeature([ProjectEntity, ProjectFileEntity]), AuditModule, MlflowModule],
   controllers: [ProjectsController],
   providers: [
     ProjectsService,

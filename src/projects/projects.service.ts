@@ -6,10 +6,12 @@ import { APP_CONFIG } from '../config/config.module';
 import { AuditAction } from '../audit/audit-action';
 import { AuditLog } from '../audit/audit-log.service';
 import { Transactions, Tx } from '../database/transactions';
+import { MlflowServer } from '../mlflow/mlflow-server';
 import { ConfigCheck, ConfigProblem, ProjectDefinition, checkProjectDocument, sha256Hex } from './project-config';
 import { readProjectYaml } from './project-yaml';
 import { ProjectRecord, ProjectSettings, ProjectStore } from './project.store';
 import { invalidProjectConfig, modelAlreadyClaimed, projectNotFound } from './projects.errors';
+import { registryModeRefusal } from './registry-support';
 
 /** A config as it arrived: YAML text, or a JSON body already parsed. */
 export type ConfigInput = { yaml: string } | { json: unknown };
@@ -25,6 +27,13 @@ export interface WriteMeta {
   /** For `file`; an API write keeps the path of the file the project came from. */
   sourcePath?: string;
   updatedBy: string | null;
+}
+
+/** A stored project the MLflow it runs against cannot hold. */
+export interface RefusedProject {
+  project: string;
+  sourcePath: string | null;
+  problems: ConfigProblem[];
 }
 
 export interface SavedProject {
@@ -46,6 +55,8 @@ function alreadyStored(existing: ProjectRecord, next: ProjectSettings & { config
   return sameContent && !takenOverByFile;
 }
 
+const REFUSAL_SCAN_PAGE = 500;
+
 const isAfterCursor = (c: Record<string, unknown>): c is { after: string } => typeof c.after === 'string';
 
 /** The actor of configs loaded from PROJECTS_DIR at start; ':' cannot occur in an API key name. */
@@ -60,8 +71,11 @@ export class ProjectsService {
     private readonly store: ProjectStore,
     private readonly transactions: Transactions,
     private readonly audit: AuditLog,
+    private readonly mlflowServer: MlflowServer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+  ) {
+    mlflowServer.onLearned((version) => void this.logRefusals(version));
+  }
 
   /** Parses and checks a config; stores nothing and reads nothing. */
   check(input: ConfigInput): CheckedConfig {
@@ -77,10 +91,28 @@ export class ProjectsService {
     return check.definition ? { ...check, raw: `${JSON.stringify(input.json, null, 2)}\n` } : check;
   }
 
-  /** Every problem a PUT of this config would meet, the model claim included. Stores nothing. */
+  /**
+   * What the MLflow modelgate runs against says of a checked config (aliases mode needs MLflow 2.3),
+   * asked now; when MLflow cannot be asked the config stands, with a warning, until it answers.
+   */
+  async checkAgainstMlflow(definition: ProjectDefinition): Promise<{ problems: ConfigProblem[]; warnings: ConfigProblem[] }> {
+    if (definition.registry !== 'aliases') return { problems: [], warnings: [] };
+    const version = await this.mlflowServer.askNow();
+    if (version === undefined) {
+      return { problems: [], warnings: [{ path: 'model.registry', message: 'MLflow could not be asked for its version: aliases mode (MLflow 2.3 or later) is checked when it answers' }] };
+    }
+    const refusal = registryModeRefusal(definition, version);
+    return { problems: refusal ? [refusal] : [], warnings: [] };
+  }
+
+  /** Every problem a PUT of this config would meet, the model claim and MLflow's release included. Stores nothing. */
   async validate(input: ConfigInput): Promise<ConfigCheck> {
-    const { problems, warnings, definition } = this.check(input);
-    if (!definition) return { problems, warnings };
+    const checked = this.check(input);
+    const { problems, definition } = checked;
+    if (!definition) return { problems, warnings: checked.warnings };
+    const server = await this.checkAgainstMlflow(definition);
+    const warnings = [...checked.warnings, ...server.warnings];
+    if (server.problems.length > 0) return { problems: server.problems, warnings };
     const owner = await this.store.findByModel(definition.modelName);
     if (owner && owner.name !== definition.name) {
       return { problems: modelAlreadyClaimed(definition.modelName, owner.name).details as ConfigProblem[], warnings };
@@ -89,11 +121,15 @@ export class ProjectsService {
   }
 
   async put(name: string, input: ConfigInput, actor: string): Promise<SavedProject> {
-    const { problems, warnings, definition, raw } = this.check(input);
-    if (!definition || raw === undefined) throw invalidProjectConfig(problems, warnings);
+    const checked = this.check(input);
+    const { problems, definition, raw } = checked;
+    if (!definition || raw === undefined) throw invalidProjectConfig(problems, checked.warnings);
     if (definition.name !== name) {
-      throw invalidProjectConfig([{ path: 'project_name', message: `"${definition.name}" must equal the name in the path ("${name}")` }], warnings);
+      throw invalidProjectConfig([{ path: 'project_name', message: `"${definition.name}" must equal the name in the path ("${name}")` }], checked.warnings);
     }
+    const server = await this.checkAgainstMlflow(definition);
+    const warnings = [...checked.warnings, ...server.warnings];
+    if (server.problems.length > 0) throw invalidProjectConfig(server.problems, warnings);
     const saved = await this.transactions.run((tx) => this.write(definition, { raw, source: 'api', updatedBy: actor }, tx));
     this.logSaved(saved.record, saved, warnings);
     return { ...saved, warnings };
@@ -141,6 +177,33 @@ export class ProjectsService {
     const fields = { project: record.name, source: record.source, source_path: record.sourcePath, config_hash: record.configHash, updated_by: record.updatedBy };
     this.logger.log(fields, saved.created ? 'project created' : saved.changed ? 'project updated' : 'project unchanged: the same config again');
     if (warnings.length > 0) this.logger.warn({ project: record.name, warnings }, 'project config accepted with warnings');
+  }
+
+  /** Stored projects the MLflow last heard from (on this replica) cannot hold; none while its release is unknown. */
+  async refused(): Promise<RefusedProject[]> {
+    const version = this.mlflowServer.version;
+    if (version === undefined) return [];
+    const refused: RefusedProject[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.store.list(after, REFUSAL_SCAN_PAGE);
+      for (const record of page) {
+        const problem = registryModeRefusal(record.settings, version);
+        if (problem) refused.push({ project: record.name, sourcePath: record.sourcePath, problems: [problem] });
+      }
+      if (page.length < REFUSAL_SCAN_PAGE) return refused;
+      after = page[page.length - 1].name;
+    }
+  }
+
+  private async logRefusals(version: string): Promise<void> {
+    try {
+      for (const r of await this.refused()) {
+        this.logger.error({ project: r.project, mlflow_version: version, problems: r.problems }, 'stored project refused by the MLflow it runs against: its promotions and gate answer PROJECT_CONFIG_REFUSED');
+      }
+    } catch (err) {
+      this.logger.warn({ err }, 'could not check the stored projects against the MLflow release');
+    }
   }
 
   async get(name: string): Promise<ProjectRecord> {

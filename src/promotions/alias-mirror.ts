@@ -4,11 +4,9 @@ import { MlflowClient } from '../mlflow/mlflow.client';
 import { MlflowErrorCode, isMlflowError } from '../mlflow/mlflow.errors';
 import type { RegisteredModel } from '../mlflow/mlflow.types';
 import type { Stage } from '../mlflow/stage';
+import { MIRRORED_ALIASES } from '../registry-mode/stage-aliases';
 import { RegistryExpectations } from '../registry-watch/registry-expectations';
 import { PromotionStore } from './promotion.store';
-
-/** Stage → the MLflow alias that mirrors it, for clients on MLflow's alias API. */
-const ALIASES = { Staging: 'staging', Production: 'production' } as const;
 
 /**
  * Makes a model's `staging` / `production` aliases name the version modelgate last moved into that
@@ -30,7 +28,7 @@ export class AliasMirror {
     const movedIn = await session.run((tx) => this.store.lastMovedInto(model, tx));
     const registered = await this.mlflow.getRegisteredModel(model);
     const holders: Record<string, string | undefined> = {};
-    for (const [stage, alias] of Object.entries(ALIASES) as [Stage, string][]) {
+    for (const [stage, alias] of Object.entries(MIRRORED_ALIASES) as [Stage, string][]) {
       const want = await this.versionFor(registered, stage, movedIn[stage]);
       holders[alias] = want;
       const have = registered.aliases.find((a) => a.alias === alias)?.version;

@@ -4,6 +4,7 @@ import { AuditLog } from '../audit/audit-log.service';
 import { Actor, Role } from '../auth/role';
 import { LockedSession, Tx } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
+import { RegistryModes } from '../registry-mode/registry-modes';
 import { RegistryExpectations } from '../registry-watch/registry-expectations';
 import { ApprovedPromotions } from './approved-promotions';
 import type { Promotion } from './promotion';
@@ -37,6 +38,7 @@ export class ApprovalsService {
     private readonly audit: AuditLog,
     private readonly metrics: Metrics,
     private readonly expectations: RegistryExpectations,
+    private readonly modes: RegistryModes,
   ) {}
 
   /**
@@ -70,6 +72,7 @@ export class ApprovalsService {
    */
   async reject(id: string, actor: Actor, comment: string | null, archive: boolean, origin?: DecisionOrigin): Promise<Promotion> {
     const { model } = await this.decidable(id, actor);
+    const mode = await this.modes.forModel(model);
     return this.lock.hold(model, async (session) => {
       const rejecting = await session.run(async (tx) => {
         const p = await this.pendingForUpdate(id, actor, tx);
@@ -78,7 +81,7 @@ export class ApprovalsService {
         await this.expectations.owe(tx, p.model, id);
         return this.store.setStatus(id, { status: 'rejecting', archivedVersions: archiveCandidate ? [p.version] : [] }, tx);
       });
-      return this.rejections.settle(session, rejecting, false, origin);
+      return this.rejections.settle(session, rejecting, mode, false, origin);
     });
   }
 

@@ -38,9 +38,8 @@ export class ApprovedPromotions {
       await this.applier.fail(session, p, `stale: ${stale}`);
       throw new PromotionError(PromotionErrorCode.STALE_PROMOTION, `The promotion was approved but the world changed: ${stale}`, { promotion_id: p.id, verdict });
     }
-    const archivedVersions = p.toStage === 'Production' ? facts.production.filter((v) => v.version !== p.version).map((v) => v.version) : [];
-    const applying = await session.run((tx) => this.store.setStatus(p.id, { status: 'applying', archivedVersions }, tx));
-    return this.applier.apply(session, applying, ctx.project?.modelAliases ?? false, 'keep_approved');
+    const applying = await session.run((tx) => this.store.setStatus(p.id, { status: 'applying', archivedVersions: facts.displaced }, tx));
+    return this.applier.apply(session, applying, ctx.mode, 'keep_approved');
   }
 
   /** MLflow's facts; undefined while MLflow cannot be reached. Any other refusal fails the promotion. */

@@ -4,25 +4,30 @@ import { AuditLog } from '../audit/audit-log.service';
 import { DomainEvents } from '../common/domain-events';
 import { LockedSession, Tx } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
-import { MlflowClient } from '../mlflow/mlflow.client';
 import { MlflowErrorCode, isMlflowError } from '../mlflow/mlflow.errors';
 import { LifecyclePublisher } from '../notifications/lifecycle-publisher';
+import { provenanceOf } from '../registry-mode/provenance';
+import type { RegistryMode, StageMove } from '../registry-mode/registry-mode';
 import { RegistryExpectations } from '../registry-watch/registry-expectations';
+import { VersionProvenance } from '../registry-watch/version-provenance';
 import { AliasMirror } from './alias-mirror';
 import type { Promotion } from './promotion';
 import { PromotionStore } from './promotion.store';
 
+/** The move a recorded promotion or rollback makes in MLflow. */
+export const moveOf = (p: Promotion): StageMove => ({ model: p.model, version: p.version, to: p.toStage, displaced: p.archivedVersions });
+
 /**
- * Moves a recorded promotion through MLflow: it is `applying` (committed) before MLflow is called
- * and `completed` or `failed` after, all under the model's lock held by the caller's session. A
- * write MLflow may have applied is never retried blindly: the version is re-read to decide.
+ * Moves a recorded promotion through MLflow, by the project's registry mode: it is `applying`
+ * (committed) before MLflow is called and `completed` or `failed` after, all under the model's
+ * lock held by the caller's session. A write MLflow may have applied is never retried blindly:
+ * the version is re-read to decide.
  */
 @Injectable()
 export class PromotionApplier {
   private readonly logger = new Logger(PromotionApplier.name);
 
   constructor(
-    private readonly mlflow: MlflowClient,
     private readonly store: PromotionStore,
     private readonly audit: AuditLog,
     private readonly events: DomainEvents,
@@ -30,6 +35,7 @@ export class PromotionApplier {
     private readonly aliases: AliasMirror,
     private readonly lifecycle: LifecyclePublisher,
     private readonly expectations: RegistryExpectations,
+    private readonly provenance: VersionProvenance,
   ) {}
 
   /**
@@ -37,12 +43,12 @@ export class PromotionApplier {
    * `whenUnreachable`: an approved promotion MLflow could not take goes back to `approved` (its
    * votes stand) instead of failing.
    */
-  async apply(session: LockedSession, promotion: Promotion, mirrorAliases: boolean, whenUnreachable: 'fail' | 'keep_approved' = 'fail'): Promise<Promotion> {
-    const { model, version, toStage } = promotion;
+  async apply(session: LockedSession, promotion: Promotion, mode: RegistryMode, whenUnreachable: 'fail' | 'keep_approved' = 'fail'): Promise<Promotion> {
+    const { model, version } = promotion;
     try {
-      await this.mlflow.transitionStage(model, version, toStage, toStage === 'Production');
+      await mode.move(moveOf(promotion));
     } catch (err) {
-      const applied = await this.appliedAfterAll(promotion, err);
+      const applied = await this.appliedAfterAll(promotion, mode, err);
       if (!applied) {
         if (whenUnreachable === 'keep_approved' && isMlflowError(err, MlflowErrorCode.MLFLOW_UNAVAILABLE)) {
           this.logger.warn({ promotion_id: promotion.id, model, version }, 'MLflow unreachable: the approved promotion is applied later');
@@ -52,23 +58,25 @@ export class PromotionApplier {
         throw err;
       }
     }
-    return this.complete(session, promotion, mirrorAliases);
+    return this.complete(session, promotion, mode);
   }
 
-  /** `mirrorAliases`: the project asks for MLflow aliases (known before the lock was taken). */
-  async complete(session: LockedSession, promotion: Promotion, mirrorAliases: boolean): Promise<Promotion> {
+  /** `mode`: the project's registry mode (known before the lock was taken). */
+  async complete(session: LockedSession, promotion: Promotion, mode: RegistryMode): Promise<Promotion> {
     const done = await session.run(async (tx) => {
       const updated = await this.store.setStatus(promotion.id, { status: 'completed', completed: true }, tx);
       // What MLflow now holds is what modelgate expects; the alias mirror, when asked, is owed next.
-      await this.expectations.promotionCompleted(tx, updated, mirrorAliases);
+      const moved = await this.expectations.promotionCompleted(tx, updated, mode);
       const completed = await this.appendOutcome(updated, tx, AuditAction.PROMOTION_COMPLETED, { archived_versions: updated.archivedVersions });
-      // After the append (the event carries its seq): one insert that waits on no other connection.
+      // After the append (both carry its seq): inserts that wait on no other connection.
+      await this.provenance.owe(tx, updated.model, moved, provenanceOf(updated.id, completed), mode);
       await this.lifecycle.stageChanged(tx, updated, completed);
       return updated;
     });
     this.lifecycle.wake();
     this.events.emit('model.stage_changed', { model: promotion.model });
-    if (mirrorAliases) await this.aliases.syncQuietly(session, promotion.model);
+    if (mode.mirrorsAliases) await this.aliases.syncQuietly(session, promotion.model);
+    if (mode.writesProvenance) await this.provenance.writeQuietly(session, promotion.model);
     this.metrics.promotions.inc({ stage: promotion.toStage, outcome: 'completed' });
     this.logger.log({ promotion_id: promotion.id, model: promotion.model, version: promotion.version, to: promotion.toStage }, 'promotion completed');
     return done;
@@ -103,19 +111,18 @@ export class PromotionApplier {
   }
 
   /**
-   * After a failed transition call: did MLflow apply it anyway? Only an unclear answer (timeout,
-   * dropped connection, 5xx) can hide a success; then the version is re-read. If even that read
-   * fails, the promotion stays `applying` for the reconciler and the MLflow error is raised.
+   * After a failed move: did MLflow apply it anyway? Only a failure that may hide a write (in stages
+   * mode an unclear answer: timeout, dropped connection, 5xx) leads to a re-read, which also writes
+   * what an aliases-mode move still owed. If that fails too, the promotion stays `applying` for the
+   * reconciler and the MLflow error is raised.
    */
-  private async appliedAfterAll(promotion: Promotion, err: unknown): Promise<boolean> {
-    if (!isMlflowError(err, MlflowErrorCode.MLFLOW_UNAVAILABLE)) return false;
-    let stage: string;
+  private async appliedAfterAll(promotion: Promotion, mode: RegistryMode, err: unknown): Promise<boolean> {
+    if (!mode.mayHaveApplied(err)) return false;
     try {
-      stage = (await this.mlflow.getModelVersion(promotion.model, promotion.version)).stage;
+      return (await mode.settle(moveOf(promotion))).reached;
     } catch {
-      this.logger.error({ promotion_id: promotion.id }, 'MLflow did not answer the transition nor the re-read; left applying for the reconciler');
+      this.logger.error({ promotion_id: promotion.id }, 'MLflow did not answer the move nor the re-read; left applying for the reconciler');
       throw err;
     }
-    return stage === promotion.toStage;
   }
 }

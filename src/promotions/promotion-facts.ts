@@ -7,6 +7,8 @@ import type { ModelVersion, Run } from '../mlflow/mlflow.types';
 import type { Stage } from '../mlflow/stage';
 import type { PolicyFacts } from '../policies/policy-verdict';
 import { ProjectDirectory, ResolvedProject, StagePolicy } from '../projects/project.types';
+import type { RegistryMode } from '../registry-mode/registry-mode';
+import { RegistryModes } from '../registry-mode/registry-modes';
 import { RegistryExpectations } from '../registry-watch/registry-expectations';
 
 /**
@@ -16,6 +18,8 @@ import { RegistryExpectations } from '../registry-watch/registry-expectations';
  */
 export interface PolicyContext {
   project?: ResolvedProject;
+  /** Where the project's stages live in MLflow (stages mode for a model no project claims). */
+  mode: RegistryMode;
   policy?: StagePolicy;
   /** When modelgate last moved the version into Staging (audit log), for min_hours_in_staging. */
   enteredStagingAt?: Date;
@@ -26,6 +30,8 @@ export interface PromotionFacts {
   version: ModelVersion;
   /** The model's Production versions before the change (MLflow lists the highest one). */
   production: ModelVersion[];
+  /** The versions entering the target stage archives (its previous holder, where it holds one version only). */
+  displaced: string[];
   policy: PolicyFacts;
 }
 
@@ -39,14 +45,16 @@ export class PromotionFactsReader {
     private readonly audit: AuditReader,
     private readonly projects: ProjectDirectory,
     private readonly expectations: RegistryExpectations,
+    private readonly modes: RegistryModes,
   ) {}
 
-  /** The project, its policy for `target`, and the audit facts: call before taking the model's lock. */
+  /** The project, its registry mode, its policy for `target`, and the audit facts: call before taking the model's lock. */
   async context(model: string, version: string, target: Stage): Promise<PolicyContext> {
     const project = await this.projects.findByModel(model);
+    const mode = await this.modes.of(project);
     const policy = project?.promotion[target];
     const enteredStagingAt = policy?.minHoursInStaging !== undefined ? await this.enteredStaging(model, version) : undefined;
-    return { project, policy, enteredStagingAt };
+    return { project, mode, policy, enteredStagingAt };
   }
 
   /**
@@ -54,12 +62,15 @@ export class PromotionFactsReader {
    * `inSession` its session (modelgate's expectations of the version are read there, not on a second connection).
    */
   async gather(model: string, version: string, target: Stage, ctx: PolicyContext, inSession?: TxRunner): Promise<PromotionFacts> {
-    const { policy } = ctx;
+    const { policy, mode } = ctx;
     const needsProduction = target === 'Production' || (policy?.noRegression.length ?? 0) > 0;
-    const [mv, production] = await Promise.all([
-      this.mlflow.getModelVersion(model, version),
-      needsProduction ? this.mlflow.getLatestVersions(model, ['Production']) : Promise.resolve([]),
+    const displacesOther = target !== 'Production' && mode.exclusiveStages.includes(target);
+    const [mv, production, holders] = await Promise.all([
+      mode.version(model, version),
+      needsProduction ? mode.holders(model, 'Production') : Promise.resolve([]),
+      displacesOther ? mode.holders(model, target) : Promise.resolve([]),
     ]);
+    const displaced = mode.exclusiveStages.includes(target) ? (target === 'Production' ? production : holders) : [];
     const current = production.find((p) => p.version !== version);
     const [run, productionRun] = await Promise.all([
       mv.runId && policy ? this.mlflow.getRun(mv.runId) : Promise.resolve(undefined),
@@ -69,6 +80,7 @@ export class PromotionFactsReader {
     return {
       version: mv,
       production,
+      displaced: displaced.filter((v) => v.version !== version).map((v) => v.version),
       policy: {
         candidate: { version, metrics: metricsOf(run), tags: { ...(run?.tags ?? {}), ...mv.tags } },
         enteredStagingAt: ctx.enteredStagingAt ?? (mv.stage === 'Staging' ? mv.updatedAt : undefined),

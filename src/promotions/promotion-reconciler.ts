@@ -3,14 +3,14 @@ import { Interval, SchedulerRegistry } from '@nestjs/schedule';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { LockedSession } from '../database/transactions';
-import { MlflowClient } from '../mlflow/mlflow.client';
 import { ProjectDirectory } from '../projects/project.types';
 import { RegistryExpectations } from '../registry-watch/registry-expectations';
+import { VersionProvenance } from '../registry-watch/version-provenance';
 import { AliasMirror } from './alias-mirror';
 import { ApprovalsService } from './approvals.service';
 import { ApprovedPromotions } from './approved-promotions';
 import type { Promotion } from './promotion';
-import { PromotionApplier } from './promotion-applier';
+import { PromotionApplier, moveOf } from './promotion-applier';
 import { PolicyContext, PromotionFactsReader } from './promotion-facts';
 import { PromotionLock } from './promotion-lock';
 import { PromotionStore } from './promotion.store';
@@ -24,8 +24,8 @@ const RECONCILE_JOB = 'promotions-reconcile';
  * process died between the commit and MLflow's answer) ends `completed` if the version reached the
  * target, else `failed` (or, when its votes are in, `approved` again); an `approved` one is applied
  * as its last vote would have; a `rejecting` one has its candidate archived and ends `rejected`.
- * Runs at start and every RECONCILE_INTERVAL_S; also retries the alias writes still owed and
- * expires pending promotions (every minute).
+ * Runs at start and every RECONCILE_INTERVAL_S; also retries the alias and provenance tag writes
+ * still owed and expires pending promotions (every minute).
  */
 @Injectable()
 export class PromotionReconciler implements OnApplicationBootstrap, OnModuleDestroy {
@@ -39,8 +39,8 @@ export class PromotionReconciler implements OnApplicationBootstrap, OnModuleDest
     private readonly rejections: RejectionSettler,
     private readonly approvals: ApprovalsService,
     private readonly facts: PromotionFactsReader,
-    private readonly mlflow: MlflowClient,
     private readonly aliases: AliasMirror,
+    private readonly provenance: VersionProvenance,
     private readonly projects: ProjectDirectory,
     private readonly expectations: RegistryExpectations,
     private readonly scheduler: SchedulerRegistry,
@@ -78,6 +78,7 @@ export class PromotionReconciler implements OnApplicationBootstrap, OnModuleDest
       for (const project of await this.projects.list()) {
         if (project.modelAliases && owed.has(project.modelName)) await this.mirrorAliases(project.modelName);
       }
+      for (const model of await this.provenance.modelsOwed()) await this.whenFree(model, (session) => this.provenance.writeQuietly(session, model));
     } catch (err) {
       this.logger.warn({ err }, 'promotion reconciliation failed; next round');
     }
@@ -111,10 +112,11 @@ export class PromotionReconciler implements OnApplicationBootstrap, OnModuleDest
 
   private async settleLocked(session: LockedSession, p: Promotion, ctx: PolicyContext): Promise<Promotion> {
     if (p.status === 'approved') return this.approved.apply(session, p, ctx);
-    if (p.status === 'rejecting') return this.rejections.settle(session, p, true);
+    if (p.status === 'rejecting') return this.rejections.settle(session, p, ctx.mode, true);
     if (p.status !== 'applying') return p;
-    const stage = (await this.mlflow.getModelVersion(p.model, p.version)).stage;
-    if (stage === p.toStage) return this.applier.complete(session, p, ctx.project?.modelAliases ?? false);
+    // Reading MLflow also writes what an aliases-mode move still owed, when the version got there.
+    const { reached, stage } = await ctx.mode.settle(moveOf(p));
+    if (reached) return this.applier.complete(session, p, ctx.mode);
     if (p.approvalsRequired > 0) {
       // Its votes stand: back to `approved`, applied again after the same checks as at the last vote.
       const approved = await session.run((tx) => this.store.setStatus(p.id, { status: 'approved' }, tx));
@@ -124,9 +126,14 @@ export class PromotionReconciler implements OnApplicationBootstrap, OnModuleDest
   }
 
   /** Skipped while a change of the model holds its lock: that change mirrors the aliases itself. */
-  private async mirrorAliases(model: string): Promise<void> {
+  private mirrorAliases(model: string): Promise<void> {
+    return this.whenFree(model, (session) => this.aliases.syncQuietly(session, model));
+  }
+
+  /** Owed writes: skipped while a change of the model holds its lock (it writes them itself). */
+  private async whenFree(model: string, work: (session: LockedSession) => Promise<void>): Promise<void> {
     try {
-      await this.lock.hold(model, (session) => this.aliases.syncQuietly(session, model), 0);
+      await this.lock.hold(model, work, 0);
     } catch (err) {
       if (!(err instanceof PromotionError)) throw err;
     }

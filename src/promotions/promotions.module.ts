@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { MlflowModule } from '../mlflow/mlflow.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { ProjectsModule } from '../projects/projects.module';
+import { RegistryModeModule } from '../registry-mode/registry-mode.module';
 import { RegistryWatchModule } from '../registry-watch/registry-watch.module';
 import { AliasMirror } from './alias-mirror';
 import { ApprovalsService } from './approvals.service';
@@ -19,7 +20,7 @@ import { RejectionSettler } from './rejection-settler';
 
 /** Promote, approve, reject, cancel, roll back: policy-gated, serialised per model, audited, crash-safe. */
 @Module({
-  imports: [MlflowModule, ProjectsModule, AuditModule, NotificationsModule, RegistryWatchModule],
+  imports: [MlflowModule, ProjectsModule, AuditModule, NotificationsModule, RegistryWatchModule, RegistryModeModule],
   controllers: [PromotionsController],
   providers: [
     PromotionsService,

@@ -4,13 +4,13 @@ import { AuditLog } from '../audit/audit-log.service';
 import { Page, decodePageToken, keysetPage } from '../common/http/pagination';
 import { LockedSession, Transactions } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
-import { MlflowClient } from '../mlflow/mlflow.client';
 import { ApprovalNotices } from '../notifications/approval-notices';
 import { LifecyclePublisher } from '../notifications/lifecycle-publisher';
 import type { Stage } from '../mlflow/stage';
 import { evaluatePolicy } from '../policies/policy-evaluator';
 import type { PolicyVerdict } from '../policies/policy-verdict';
 import { ProjectDirectory, ResolvedProject } from '../projects/project.types';
+import { RegistryModes } from '../registry-mode/registry-modes';
 import { FirstSight } from '../registry-watch/first-sight';
 import { RegistryExpectations } from '../registry-watch/registry-expectations';
 import type { Promotion } from './promotion';
@@ -47,7 +47,7 @@ export class PromotionsService {
     private readonly lock: PromotionLock,
     private readonly transactions: Transactions,
     private readonly audit: AuditLog,
-    private readonly mlflow: MlflowClient,
+    private readonly modes: RegistryModes,
     private readonly metrics: Metrics,
     private readonly approvalNotices: ApprovalNotices,
     private readonly lifecycle: LifecyclePublisher,
@@ -119,13 +119,12 @@ export class PromotionsService {
         this.metrics.promotions.inc({ stage: cmd.stage, outcome: 'pending_approval' });
         return { dryRun: false, promotion: pending.created };
       }
-      const archivedVersions = cmd.stage === 'Production' ? facts.production.filter((p) => p.version !== cmd.version).map((p) => p.version) : [];
       const applying = await session.run(async (tx) => {
-        const p = (await this.store.insert({ ...base, status: 'applying', expiresAt: null, archivedVersions }, tx))!;
+        const p = (await this.store.insert({ ...base, status: 'applying', expiresAt: null, archivedVersions: facts.displaced }, tx))!;
         await this.expectations.owe(tx, p.model, p.id);
         return p;
       });
-      return { dryRun: false, promotion: await this.applier.apply(session, applying, project?.modelAliases ?? false) };
+      return { dryRun: false, promotion: await this.applier.apply(session, applying, ctx.mode) };
     });
   }
 
@@ -147,9 +146,10 @@ export class PromotionsService {
    */
   async rollback(model: string, actor: string, reason: string): Promise<Promotion> {
     const project = await this.projects.findByModel(model);
+    const mode = await this.modes.of(project);
     return this.lock.hold(model, async (session) => {
       await this.seeFirst(project, session);
-      const [current] = await this.mlflow.getLatestVersions(model, ['Production']);
+      const [current] = await mode.holders(model, 'Production');
       if (!current) throw new PromotionError(PromotionErrorCode.NOTHING_TO_ROLL_BACK, `Model ${model} has no version in Production`);
       // On the session's connection: a second pooled one, taken while holding the lock, can starve the pool.
       const last = await session.run((tx) => this.store.lastCompletedIntoProduction(model, current.version, tx));
@@ -157,7 +157,7 @@ export class PromotionsService {
       if (!previous) {
         throw new PromotionError(PromotionErrorCode.NOTHING_TO_ROLL_BACK, `modelgate has no record of a Production version of ${model} before version ${current.version}`);
       }
-      const target = await this.mlflow.getModelVersion(model, previous);
+      const target = await mode.version(model, previous);
       const rollback = await session.run(async (tx) => {
         const p = (await this.store.insert(
           {
@@ -180,7 +180,7 @@ export class PromotionsService {
         await this.expectations.owe(tx, p.model, p.id);
         return p;
       });
-      return this.applier.apply(session, rollback, project?.modelAliases ?? false);
+      return this.applier.apply(session, rollback, mode);
     });
   }
 

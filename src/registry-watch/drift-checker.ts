@@ -12,13 +12,15 @@ import { WATCH_ACTOR, detectedEntry, noticeItemOf, resolvedEntry } from './drift
 import { DriftReverter } from './drift-reverter';
 import { Drift, DriftStore } from './drift.store';
 import { ExpectationStore } from './expectation.store';
-import { FirstSight, managedAliasesOf } from './first-sight';
+import { RegistryModes } from '../registry-mode/registry-modes';
+import { FirstSight } from './first-sight';
 import { RegistrySnapshots } from './registry-snapshot';
 
 /** What checking one model did. */
 export interface ModelCheck {
   model: string;
-  outcome: 'checked' | 'baseline' | 'owed' | 'busy' | 'missing' | 'failed';
+  /** `refused`: the project's config is refused by the MLflow it runs against (nothing compared). */
+  outcome: 'checked' | 'baseline' | 'owed' | 'busy' | 'missing' | 'failed' | 'refused';
   detected: number;
   resolved: number;
   reverted: number;
@@ -45,6 +47,7 @@ export class DriftChecker {
     private readonly notices: DriftNotices,
     private readonly reverter: DriftReverter,
     private readonly metrics: Metrics,
+    private readonly modes: RegistryModes,
   ) {}
 
   async check(project: ResolvedProject, session: LockedSession): Promise<ModelCheck> {
@@ -53,11 +56,12 @@ export class DriftChecker {
     const [account, open] = await run(async (tx) => [await this.store.account(model, tx), await this.drifts.open(model, tx)] as const);
     // What modelgate itself has yet to finish in MLflow is not drift.
     if (account.owedBy.length > 0) return checkOf(model, 'owed');
-    const observed = await this.snapshots.read(model);
+    const mode = await this.modes.of(project);
+    const observed = await this.snapshots.read(model, mode);
     if (!observed) return checkOf(model, 'missing');
     if (!account.seenAt && (await this.firstSight.ensure(project, run, observed)) === 'first' && project.drift.adoptExisting) return checkOf(model, 'baseline');
 
-    const found = differences(account.expectations, observed, managedAliasesOf(project));
+    const found = differences(account.expectations, observed, mode.managedAliases);
     const changes = driftChanges(
       found,
       open.map((d) => ({ id: d.id, version: d.version, observed: d.observed })),
@@ -65,7 +69,7 @@ export class DriftChecker {
     );
     const detected = await this.record(project, changes, open, run);
     const check = { ...checkOf(model, 'checked'), detected, resolved: changes.returned.length };
-    if (project.drift.action === 'revert' && found.length > 0) check.reverted = await this.reverter.revert(project, session, account.expectations, found);
+    if (project.drift.action === 'revert' && found.length > 0) check.reverted = await this.reverter.revert(project, mode, session, account.expectations, found);
     return check;
   }
 

@@ -4,12 +4,12 @@ import { DomainEvents } from '../common/domain-events';
 import { LockedSession } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
 import { MlflowClient } from '../mlflow/mlflow.client';
+import type { RegistryMode } from '../registry-mode/registry-mode';
 import { DriftNotices } from '../notifications/drift-notices';
 import type { ResolvedProject } from '../projects/project.types';
 import { Difference, VersionState, revertPlan } from './drift';
 import { WATCH_ACTOR, noticeItemOf, revertedEntry } from './drift-audit';
 import { DriftStore } from './drift.store';
-import { managedAliasesOf } from './first-sight';
 
 /**
  * `drift.action: revert`: puts MLflow back to what modelgate expects, under the model's lock the
@@ -30,11 +30,11 @@ export class DriftReverter {
   ) {}
 
   /** Answers how many drifts it reverted; when MLflow refuses, none (the next check tries again). */
-  async revert(project: ResolvedProject, session: LockedSession, expected: ReadonlyMap<string, VersionState>, found: Difference[]): Promise<number> {
+  async revert(project: ResolvedProject, mode: RegistryMode, session: LockedSession, expected: ReadonlyMap<string, VersionState>, found: Difference[]): Promise<number> {
     const model = project.modelName;
-    const plan = revertPlan(found, expected, managedAliasesOf(project));
+    const plan = revertPlan(found, expected, mode.managedAliases);
     try {
-      for (const t of plan.transitions) await this.mlflow.transitionStage(model, t.version, t.to, false);
+      for (const t of plan.transitions) await mode.putBack(model, t.version, t.to);
       for (const a of plan.aliases) await (a.version ? this.mlflow.setAlias(model, a.alias, a.version) : this.mlflow.deleteAlias(model, a.alias));
     } catch (err) {
       this.logger.warn({ err, model }, 'could not put MLflow back; the next check tries again');

@@ -5,6 +5,7 @@ import { APP_CONFIG } from '../config/config.module';
 import { ModelLock } from '../database/model-lock';
 import { LockTimeoutError, Transactions } from '../database/transactions';
 import { ProjectDirectory, ResolvedProject } from '../projects/project.types';
+import { ProjectError, ProjectErrorCode } from '../projects/projects.errors';
 import { DriftCheckRequests } from './drift-check-requests';
 import { DriftChecker, ModelCheck, checkOf } from './drift-checker';
 
@@ -102,6 +103,8 @@ export class DriftWatcher extends DriftCheckRequests implements OnApplicationBoo
       const result = await this.lock.tryHold(model, (session) => this.checker.check(project, session));
       return result.held ? result.value : checkOf(model, 'busy');
     } catch (err) {
+      // Logged once when MLflow named its release; not again every round.
+      if (err instanceof ProjectError && err.code === ProjectErrorCode.PROJECT_CONFIG_REFUSED) return checkOf(model, 'refused');
       this.logger.warn({ err, model }, 'could not check a model for drift; next round');
       return checkOf(model, 'failed');
     }

@@ -5,13 +5,13 @@ import { Page, decodePageToken, keysetPage } from '../common/http/pagination';
 import { ModelLock } from '../database/model-lock';
 import { LockTimeoutError, LockedSession } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
-import { MlflowClient } from '../mlflow/mlflow.client';
 import { ProjectDirectory, ResolvedProject } from '../projects/project.types';
 import { VersionState, expectationOf, managedAliases, withVersionState } from './drift';
 import { adoptedEntry } from './drift-audit';
 import { Drift, DriftFilter, DriftStore } from './drift.store';
 import { ExpectationStore, ExpectationWrite } from './expectation.store';
-import { managedAliasesOf } from './first-sight';
+import type { RegistryMode } from '../registry-mode/registry-mode';
+import { RegistryModes } from '../registry-mode/registry-modes';
 import { RegistryWatchError, RegistryWatchErrorCode } from './registry-watch.errors';
 
 /** How long an adoption waits for a promotion of the same model before answering 409. */
@@ -38,7 +38,7 @@ export class DriftService {
     private readonly drifts: DriftStore,
     private readonly store: ExpectationStore,
     private readonly projects: ProjectDirectory,
-    private readonly mlflow: MlflowClient,
+    private readonly modes: RegistryModes,
     private readonly lock: ModelLock,
     private readonly audit: AuditLog,
     private readonly events: DomainEvents,
@@ -55,8 +55,9 @@ export class DriftService {
   /** Under the model's lock: answers the drift, resolved. 409 NOTHING_TO_ADOPT when the version has no open drift. */
   async adopt(cmd: AdoptCommand): Promise<Drift> {
     const project = await this.projects.findByModel(cmd.model);
+    const mode = await this.modes.of(project);
     try {
-      return await this.lock.hold(cmd.model, WAIT_MS, (session) => this.adoptLocked(cmd, project, session));
+      return await this.lock.hold(cmd.model, WAIT_MS, (session) => this.adoptLocked(cmd, project, mode, session));
     } catch (err) {
       if (err instanceof LockTimeoutError) {
         throw new RegistryWatchError(RegistryWatchErrorCode.CHANGE_IN_PROGRESS, `Another change to ${cmd.model} is being applied; try again`);
@@ -65,12 +66,12 @@ export class DriftService {
     }
   }
 
-  private async adoptLocked(cmd: AdoptCommand, project: ResolvedProject | undefined, session: LockedSession): Promise<Drift> {
+  private async adoptLocked(cmd: AdoptCommand, project: ResolvedProject | undefined, mode: RegistryMode, session: LockedSession): Promise<Drift> {
     const { model, version } = cmd;
     const drift = (await session.run((tx) => this.drifts.open(model, tx))).find((d) => d.version === version);
     if (!drift) throw new RegistryWatchError(RegistryWatchErrorCode.NOTHING_TO_ADOPT, `Version ${version} of ${model} has no open drift: MLflow holds it as modelgate expects`);
-    const managed = project ? managedAliasesOf(project) : [];
-    const current = await this.mlflow.getModelVersion(model, version);
+    const managed = mode.managedAliases;
+    const current = await mode.version(model, version);
     const adopted: VersionState = { stage: current.stage, aliases: managedAliases(current.aliases, managed) };
     const resolved = await session.run(async (tx) => {
       const account = await this.store.account(model, tx);

@@ -1,9 +1,11 @@
 import type { Stage } from '../mlflow/stage';
+import { MIRRORED_ALIASES } from '../registry-mode/stage-aliases';
 
 /**
  * Pure: what modelgate expects of a model's versions against what MLflow holds. Aliases count only
- * when modelgate manages them (`model.aliases: true`: `staging`, `production`); every list of
- * aliases here is sorted and without repeats.
+ * when modelgate manages them (`model.aliases: true`: `staging`, `production`; in aliases mode the
+ * stage aliases), and a stage is the project's (derived from aliases in aliases mode); every list
+ * of aliases here is sorted and without repeats.
  */
 
 /** A version's stage and the modelgate-managed aliases on it. */
@@ -49,8 +51,8 @@ export interface RevertPlan {
   aliases: { alias: string; version: string | null }[];
 }
 
-/** The aliases modelgate manages when `model.aliases` is on; with it off, none. */
-export const MANAGED_ALIASES = ['production', 'staging'] as const;
+/** The aliases modelgate manages in stages mode when `model.aliases` is on; with it off, none. */
+export const MANAGED_ALIASES: readonly string[] = Object.values(MIRRORED_ALIASES).sort();
 
 /** A version modelgate never touched: None, no alias of its own. */
 export const UNTOUCHED: VersionState = Object.freeze({ stage: 'None', aliases: [] }) as VersionState;

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database/transactions';
 import type { Stage } from '../mlflow/stage';
+import type { RegistryMode } from '../registry-mode/registry-mode';
 import { stageUnaccounted } from './drift';
 import { DriftStore } from './drift.store';
 import { ALIASES_OWED, ExpectationStore, ExpectationWrite, ModelAccount } from './expectation.store';
@@ -14,6 +15,15 @@ export interface PromotionOutcome {
   toStage: Stage;
   /** The Production versions it archived. */
   archivedVersions: string[];
+}
+
+/** What of a project's registry mode shapes the expectations a change leaves. */
+export type ExpectationMode = Pick<RegistryMode, 'exclusiveStages' | 'aliasesIn' | 'mirrorsAliases'>;
+
+/** A version a change moved, and where to. */
+export interface MovedVersion {
+  version: string;
+  stage: Stage;
 }
 
 /** A version whose stage in MLflow modelgate cannot account for: an open drift, or one not yet recorded. */
@@ -46,20 +56,25 @@ export class RegistryExpectations {
 
   /**
    * In the commit that completes a promotion or rollback: the version is expected in its new stage,
-   * every other version expected in Production (entering Production archives them) and those it
-   * archived in Archived. `aliasesOwed`: the alias mirror writes next; owed until it did.
+   * every other version expected in that stage when it holds one version only (Production; in
+   * aliases mode Staging too) and those it archived in Archived, with the stage aliases of the mode.
+   * A mirror of the aliases (stages mode) writes next, owed until it did. Answers the versions moved.
    */
-  async promotionCompleted(tx: Tx, p: PromotionOutcome, aliasesOwed: boolean): Promise<void> {
+  async promotionCompleted(tx: Tx, p: PromotionOutcome, mode: ExpectationMode): Promise<MovedVersion[]> {
     const account = await this.store.account(p.model, tx);
     const archived = new Set(p.archivedVersions);
-    if (p.toStage === 'Production') {
-      for (const e of account.expectations.values()) if (e.stage === 'Production') archived.add(e.version);
+    if (mode.exclusiveStages.includes(p.toStage)) {
+      for (const e of account.expectations.values()) if (e.stage === p.toStage) archived.add(e.version);
     }
     archived.delete(p.version);
-    const rows = [this.row(account, p.version, p.toStage, p.kind, p.id), ...[...archived].map((v) => this.row(account, v, 'Archived', 'archive', p.id))];
+    const rows = [
+      this.row(account, p.version, p.toStage, p.kind, p.id, mode),
+      ...[...archived].map((v) => this.row(account, v, 'Archived', 'archive', p.id, mode)),
+    ];
     await this.store.put(p.model, rows, tx);
     await this.store.release(p.model, p.id, tx);
-    if (aliasesOwed) await this.store.owe(p.model, ALIASES_OWED, tx);
+    if (mode.mirrorsAliases) await this.store.owe(p.model, ALIASES_OWED, tx);
+    return rows.map((r) => ({ version: r.version, stage: r.stage }));
   }
 
   /** In the commit that fails it: MLflow did not change, nothing is owed any more. */
@@ -68,10 +83,10 @@ export class RegistryExpectations {
   }
 
   /** In the commit that records a rejection; `archived`: the candidate went to Archived. */
-  async rejectionSettled(tx: Tx, p: Pick<PromotionOutcome, 'id' | 'model' | 'version'>, archived: boolean): Promise<void> {
+  async rejectionSettled(tx: Tx, p: Pick<PromotionOutcome, 'id' | 'model' | 'version'>, archived: boolean, mode: ExpectationMode): Promise<void> {
     if (archived) {
       const account = await this.store.account(p.model, tx);
-      await this.store.put(p.model, [this.row(account, p.version, 'Archived', 'reject', p.id)], tx);
+      await this.store.put(p.model, [this.row(account, p.version, 'Archived', 'reject', p.id, mode)], tx);
     }
     await this.store.release(p.model, p.id, tx);
   }
@@ -109,7 +124,8 @@ export class RegistryExpectations {
     return { version, expectedStage: expected?.stage ?? 'None', observedStage, expectedSince: since };
   }
 
-  private row(account: ModelAccount, version: string, stage: Stage, setBy: ExpectationWrite['setBy'], ref: string): ExpectationWrite {
-    return { version, stage, aliases: account.expectations.get(version)?.aliases ?? [], setBy, setByRef: ref };
+  /** In aliases mode the stage's alias comes with it; in stages mode the aliases stay until the mirror moves them. */
+  private row(account: ModelAccount, version: string, stage: Stage, setBy: ExpectationWrite['setBy'], ref: string, mode: ExpectationMode): ExpectationWrite {
+    return { version, stage, aliases: mode.aliasesIn(stage) ?? account.expectations.get(version)?.aliases ?? [], setBy, setByRef: ref };
   }
 }

@@ -3,12 +3,16 @@ import { MlflowClient } from '../mlflow/mlflow.client';
 import { MlflowErrorCode, isMlflowError } from '../mlflow/mlflow.errors';
 import type { ModelVersion, RegisteredModel } from '../mlflow/mlflow.types';
 import { nameFilter } from '../mlflow/mlflow.wire';
+import type { RegistryMode } from '../registry-mode/registry-mode';
 import type { ObservedVersion } from './drift';
 
 const PAGE_SIZE = 1000;
 const MAX_PAGES = 200;
 
-/** Reads a model's every version from MLflow (never a cache): stages from a version search, aliases from the model. */
+/**
+ * Reads a model's every version from MLflow (never a cache): MLflow's stage and the tags from a
+ * version search, aliases from the model; each version's stage as the project's mode reads it.
+ */
 @Injectable()
 export class RegistrySnapshots {
   private readonly logger = new Logger(RegistrySnapshots.name);
@@ -16,7 +20,7 @@ export class RegistrySnapshots {
   constructor(private readonly mlflow: MlflowClient) {}
 
   /** Undefined when MLflow has no such model (nothing to observe yet). */
-  async read(model: string): Promise<ObservedVersion[] | undefined> {
+  async read(model: string, mode: Pick<RegistryMode, 'stageOf'>): Promise<ObservedVersion[] | undefined> {
     const filter = nameFilter(model);
     if (!filter) {
       this.logger.warn({ model }, 'a model name with both kinds of quote cannot be searched in MLflow; not watched');
@@ -28,7 +32,10 @@ export class RegistrySnapshots {
     for (const { alias, version } of registered.aliases) aliases.set(version, [...(aliases.get(version) ?? []), alias]);
     return versions
       .filter((v) => v.name === model)
-      .map((v) => ({ version: v.version, stage: v.stage, aliases: (aliases.get(v.version) ?? []).sort(), lastUpdatedAt: v.updatedAt }));
+      .map((v) => {
+        const held = (aliases.get(v.version) ?? []).sort();
+        return { version: v.version, stage: mode.stageOf({ ...v, aliases: held }), aliases: held, lastUpdatedAt: v.updatedAt };
+      });
   }
 
   private async registered(model: string): Promise<RegisteredModel | undefined> {

@@ -3,6 +3,7 @@ import { AuditModule } from '../audit/audit.module';
 import { MlflowModule } from '../mlflow/mlflow.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { ProjectsModule } from '../projects/projects.module';
+import { RegistryModeModule } from '../registry-mode/registry-mode.module';
 import { DriftCheckRequests } from './drift-check-requests';
 import { DriftChecker } from './drift-checker';
 import { DriftReverter } from './drift-reverter';
@@ -14,9 +15,12 @@ import { TypeOrmDriftStore } from './drift.store.typeorm';
 import { ExpectationStore } from './expectation.store';
 import { TypeOrmExpectationStore } from './expectation.store.typeorm';
 import { FirstSight } from './first-sight';
+import { ProvenanceStore } from './provenance.store';
+import { TypeOrmProvenanceStore } from './provenance.store.typeorm';
 import { RegistryExpectations } from './registry-expectations';
 import { RegistrySnapshots } from './registry-snapshot';
 import { StageAccounts } from './stage-accounts';
+import { VersionProvenance } from './version-provenance';
 
 /**
  * Registry truth: what modelgate expects of each version in MLflow, the watcher that finds changes
@@ -24,11 +28,12 @@ import { StageAccounts } from './stage-accounts';
  * never the other way round.
  */
 @Module({
-  imports: [MlflowModule, ProjectsModule, AuditModule, NotificationsModule],
+  imports: [MlflowModule, ProjectsModule, AuditModule, NotificationsModule, RegistryModeModule],
   controllers: [DriftController],
   providers: [
     { provide: ExpectationStore, useClass: TypeOrmExpectationStore },
     { provide: DriftStore, useClass: TypeOrmDriftStore },
+    { provide: ProvenanceStore, useClass: TypeOrmProvenanceStore },
     RegistrySnapshots,
     RegistryExpectations,
     FirstSight,
@@ -38,7 +43,8 @@ import { StageAccounts } from './stage-accounts';
     { provide: DriftCheckRequests, useExisting: DriftWatcher },
     DriftService,
     StageAccounts,
+    VersionProvenance,
   ],
-  exports: [RegistryExpectations, FirstSight, DriftCheckRequests, StageAccounts],
+  exports: [RegistryExpectations, FirstSight, DriftCheckRequests, StageAccounts, VersionProvenance],
 })
 export class RegistryWatchModule {}

@@ -38,6 +38,8 @@ describe('deploy gate', () => {
       stage: 'Production',
       run_id: 'ed05795590e24488a69b5496e4bfe9f1',
       source: 'runs:/ed05795590e24488a69b5496e4bfe9f1/model',
+      model_uri: 'models:/recsys/Production',
+      version_uri: 'models:/recsys/2',
     });
     const rows = await withDatabase(t.databaseUrl, (db) => db.query('SELECT * FROM deploy_decisions WHERE id = $1', [res.body.decision_id]));
     expect(rows.rows[0]).toMatchObject({ outcome: 'allowed', version: '2', caller: 'ci-github', commit: 'abc123', pipeline_url: 'https://ci.example.com/runs/1' });

@@ -64,6 +64,8 @@ describe('bin/modelgate-gate.mjs against a fake deploy gate', () => {
       'MODELGATE_STAGE=Production',
       'MODELGATE_RUN_ID=r2',
       'MODELGATE_SOURCE=runs:/r2/model',
+      'MODELGATE_MODEL_URI=models:/recsys/Production',
+      'MODELGATE_VERSION_URI=models:/recsys/2',
       'MODELGATE_VERSION=2',
     ]);
     expect(gate!.requests).toHaveLength(1);
@@ -202,8 +204,23 @@ describe('bin/modelgate-gate.mjs against a fake deploy gate', () => {
     );
     const run = await runCli(['--project', 'recsys', '--env', 'prd'], env);
     expect(run.code).toBe(0);
-    expect(lines(run.stdout)).toHaveLength(9);
+    expect(lines(run.stdout)).toHaveLength(11);
     expect(lines(run.stdout).filter((l) => l.startsWith('MODELGATE_VERSION='))).toEqual(['MODELGATE_VERSION=2']);
+  });
+
+  it("passes an aliases-mode model URI and MLflow 3's models:/m-… source through; an older modelgate's answer gets no URI lines", async () => {
+    const source = 'models:/m-0f2a9c7e5b1d4c8a9e0f6b2d7c4a1e8f';
+    const env = await serve(
+      inOrder(
+        gateAnswers.allowed({ project: 'recsys', env: 'prd', version: '4', stage: 'Production', run_id: 'r4', source, model_uri: 'models:/recsys@champion' }),
+        { status: 200, body: { allowed: true, decision_id: 'd-old', project: 'recsys', env: 'prd', model: 'recsys', version: '4', stage: 'Production', run_id: 'r4', source } },
+      ),
+    );
+    const aliases = lines((await runCli(['--project', 'recsys', '--env', 'prd'], env)).stdout);
+    expect(aliases).toEqual(expect.arrayContaining([`MODELGATE_SOURCE=${source}`, 'MODELGATE_MODEL_URI=models:/recsys@champion', 'MODELGATE_VERSION_URI=models:/recsys/4']));
+    const older = lines((await runCli(['--project', 'recsys', '--env', 'prd'], env)).stdout);
+    expect(older.filter((l) => l.includes('_URI='))).toEqual([]);
+    expect(older.at(-1)).toBe('MODELGATE_VERSION=4');
   });
 
   it('prints help (exit 0) and refuses bad arguments (exit 2) without echoing anything secret', async () => {

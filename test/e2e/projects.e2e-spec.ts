@@ -46,6 +46,9 @@ describe('projects API', () => {
     expect(got.body.resolved).toEqual({
       model_name: 'recsys',
       model_aliases: false,
+      model_registry: 'stages',
+      stage_aliases: { Staging: 'challenger', Production: 'champion' },
+      provenance_tags: true,
       state_machine_name: 'recsys-workflow',
       promotion: {},
       deploy_gate: { prd: ['Production'], dev: ['Staging', 'Production'] },

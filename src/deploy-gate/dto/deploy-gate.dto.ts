@@ -56,8 +56,12 @@ export class DeployAllowedView {
   @ApiProperty({ example: '2' }) version!: string;
   @ApiProperty({ example: 'Production' }) stage!: string;
   @ApiProperty({ nullable: true, type: String, description: 'Null when the version was not registered from a run' }) run_id!: string | null;
-  @ApiProperty({ example: 'runs:/ed05795590e24488a69b5496e4bfe9f1/model', description: 'What the deploy needs' })
+  @ApiProperty({ example: 'runs:/ed05795590e24488a69b5496e4bfe9f1/model', description: "What the deploy needs: MLflow's source, as MLflow has it (MLflow 3: `models:/m-…`)" })
   source!: string;
+  @ApiProperty({ example: 'models:/recsys@champion', description: 'Loads the stage’s version: `models:/NAME@ALIAS` in aliases mode, `models:/NAME/STAGE` in stages mode' })
+  model_uri!: string;
+  @ApiProperty({ example: 'models:/recsys/2', description: 'Loads exactly this version' })
+  version_uri!: string;
 
   static of(a: AllowedDeployment): DeployAllowedView {
     return {
@@ -70,6 +74,8 @@ export class DeployAllowedView {
       stage: a.version.stage,
       run_id: a.version.runId,
       source: a.version.source,
+      model_uri: a.modelUri,
+      version_uri: a.versionUri,
     };
   }
 }

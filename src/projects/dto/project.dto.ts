@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import type { Stage } from '../../mlflow/stage';
 import type { ConfigProblem } from '../project-config';
@@ -58,6 +58,10 @@ const policyView = (p: StagePolicy) => ({
 export class ResolvedSettingsView {
   @ApiProperty() model_name!: string;
   @ApiProperty() model_aliases!: boolean;
+  @ApiProperty({ enum: ['stages', 'aliases'] }) model_registry!: 'stages' | 'aliases';
+  @ApiProperty({ type: 'object', properties: { Staging: { type: 'string' }, Production: { type: 'string' } }, description: 'The aliases that are the stages in aliases mode' })
+  stage_aliases!: { Staging: string; Production: string };
+  @ApiProperty({ description: 'modelgate.* tags on the versions modelgate changes' }) provenance_tags!: boolean;
   @ApiProperty() state_machine_name!: string;
   @ApiPropertyOptional() state_machine_arn?: string;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'target stage → policy' })
@@ -75,6 +79,9 @@ export class ResolvedSettingsView {
     return {
       model_name: s.modelName,
       model_aliases: s.modelAliases,
+      model_registry: s.registry,
+      stage_aliases: { ...s.stageAliases },
+      provenance_tags: s.provenanceTags,
       state_machine_name: s.stateMachineName,
       ...(s.stateMachineArn ? { state_machine_arn: s.stateMachineArn } : {}),
       promotion: Object.fromEntries(Object.entries(s.promotion).map(([stage, p]) => [stage, policyView(p)])),
@@ -129,8 +136,21 @@ export class FileProblemsView {
   @ApiPropertyOptional() checked_at?: string;
 }
 
+/** A stored project the MLflow it runs against cannot hold: its promotions and gate answer PROJECT_CONFIG_REFUSED. */
+export class ProjectProblemsView {
+  @ApiProperty({ example: 'recsys' }) project!: string;
+  @ApiPropertyOptional({ nullable: true, type: String, example: 'recsys/config.yaml', description: 'The file under PROJECTS_DIR it came from, if any' })
+  source_path!: string | null;
+  @ApiProperty({ type: [ConfigProblemView] }) problems!: ConfigProblem[];
+}
+
 export class FileProblemsListView {
-  @ApiProperty({ type: [FileProblemsView] }) items!: FileProblemsView[];
+  @ApiProperty({
+    type: 'array',
+    items: { oneOf: [{ $ref: getSchemaPath(FileProblemsView) }, { $ref: getSchemaPath(ProjectProblemsView) }] },
+    description: 'Files whose content was refused (`checked_at` set), then stored projects refused since (`project` set)',
+  })
+  items!: (FileProblemsView | ProjectProblemsView)[];
 }
 
 export class FileWarningView extends ConfigProblemView {

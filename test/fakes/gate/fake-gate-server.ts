@@ -36,9 +36,17 @@ const errorBody = (status: number, code: string, message: string, extra: Record<
 });
 
 export const gateAnswers = {
-  allowed: (a: { project: string; env: string; model?: string; version: string; stage: string; run_id: string; source?: string }): GateAnswer => ({
+  allowed: (a: { project: string; env: string; model?: string; version: string; stage: string; run_id: string; source?: string; model_uri?: string }): GateAnswer => ({
     status: 200,
-    body: { allowed: true, decision_id: nextDecisionId(), model: a.project, source: `runs:/${a.run_id}/model`, ...a },
+    body: {
+      allowed: true,
+      decision_id: nextDecisionId(),
+      model: a.project,
+      source: `runs:/${a.run_id}/model`,
+      model_uri: `models:/${a.model ?? a.project}/${a.stage}`,
+      version_uri: `models:/${a.model ?? a.project}/${a.version}`,
+      ...a,
+    },
   }),
   denied: (reasons: string[]): GateAnswer => ({
     status: 409,

@@ -1,6 +1,7 @@
 /**
- * Which MLflow the fake answers like: 2.9.2 (test/fixtures/mlflow/) by default, or a 3.x release
- * (test/fixtures/mlflow3/). Only differences a capture showed are switched here.
+ * Which MLflow the fake answers like: 2.9.2 (test/fixtures/mlflow/) by default, a 3.x release
+ * (test/fixtures/mlflow3/), or one older than 2.3 (e.g. `2.2.2`: no model version aliases). Only
+ * differences a capture or MLflow's changelog showed are switched here.
  */
 export interface MlflowPersonality {
   /** What `GET /version` answers, e.g. `3.11.2.dev0`. */
@@ -9,6 +10,8 @@ export interface MlflowPersonality {
   minor: number;
   /** The webhook API and signed deliveries (MLflow 3.3 and later). */
   webhooks: boolean;
+  /** The `registered-models/alias` routes (MLflow 2.3 and later; before, Flask has no such route: 404). */
+  aliases: boolean;
   /** get-latest-versions entries carry `aliases` (3.x; 2.9.2 sent none). */
   latestVersionsCarryAliases: boolean;
   /** runs/create answers `"inputs": {}` and run reads add `"outputs": {}` (3.x). */
@@ -27,6 +30,7 @@ export function personalityOf(version: string = DEFAULT_MLFLOW_VERSION): MlflowP
     major,
     minor,
     webhooks: atLeast(3, 3),
+    aliases: atLeast(2, 3),
     latestVersionsCarryAliases: major >= 3,
     runInputsOutputs: major >= 3,
   };

@@ -12,7 +12,7 @@ import { webhookRoutes } from './fake-mlflow.webhook-routes';
 import { FakeWebhooks } from './fake-mlflow.webhooks';
 
 export interface FakeMlflowOptions {
-  /** The release to answer like: `2.9.2` (default) or a 3.x one such as `3.11.2.dev0` (webhooks from 3.3). */
+  /** The release to answer like: `2.9.2` (default), a 3.x one such as `3.11.2.dev0` (webhooks from 3.3), or `2.2.2` (no aliases). */
   version?: string;
   /** Serve under a path prefix, as behind a reverse proxy (e.g. `/mlflow`). */
   basePath?: string;
@@ -47,6 +47,8 @@ interface QueuedFault {
 const JSON_TYPE = 'application/json';
 const HTML_TYPE = 'text/html; charset=utf-8';
 const API = /^\/(?:ajax-)?api\/2\.0\/mlflow\/(.+)$/;
+/** Absent before MLflow 2.3. */
+const ALIAS_ROUTE = 'registered-models/alias';
 
 function queryParams(search: URLSearchParams): Params {
   const params: Params = {};
@@ -197,7 +199,8 @@ export class FakeMlflow {
       return this.send(res, 200, HTML_TYPE, path === '/health' ? 'OK' : this.state.personality.version);
     }
     const name = API.exec(path)?.[1];
-    const routes = name ? (ROUTES[name] ?? (this.state.personality.webhooks ? webhookRoutes(name) : undefined)) : undefined;
+    const served = name && (name !== ALIAS_ROUTE || this.state.personality.aliases) ? name : undefined;
+    const routes = served ? (ROUTES[served] ?? (this.state.personality.webhooks ? webhookRoutes(served) : undefined)) : undefined;
     if (!routes) return this.send(res, 404, HTML_TYPE, HTML_404);
     const route = routes[method as Method];
     if (!route) return this.send(res, 405, HTML_TYPE, HTML_405);
