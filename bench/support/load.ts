@@ -80,10 +80,10 @@ export async function alternate<K extends string>(rounds: number, loads: Record<
   return results;
 }
 
-/** The ratio of the medians of two sets of rounds, with each round's ratio for the record. */
+/** The median of the rounds' ratios (each round's pair ran back to back, under the same noise), and each round's. */
 export function ratioOf(app: LoadResult[], baseline: LoadResult[]): { ratio: number; rounds: number[] } {
-  const rps = (rs: LoadResult[]) => rs.map((r) => r.requestsPerSecond);
-  return { ratio: median(rps(app)) / median(rps(baseline)), rounds: app.map((r, i) => r.requestsPerSecond / baseline[i].requestsPerSecond) };
+  const rounds = app.map((r, i) => r.requestsPerSecond / baseline[i].requestsPerSecond);
+  return { ratio: median(rounds), rounds };
 }
 
 export const fmtRps = (rs: LoadResult[]) => `${Math.round(median(rs.map((r) => r.requestsPerSecond))).toLocaleString('en-US')} req/s`;

@@ -31,7 +31,7 @@ export interface RootLoggerOptions {
   destination?: DestinationStream;
 }
 
-/** The process' root logger; Nest's loggers and pino-http write through it. Redaction applies in both formats. */
+/** The process' root logger; Nest's loggers and the request log write through it. Redaction applies in both formats. */
 export function createRootLogger(level: LogLevel, options: RootLoggerOptions = {}): Logger {
   const pretty = options.pretty ?? process.stdout.isTTY === true;
   const destination = pretty
