@@ -1,15 +1,15 @@
 import {
   DescribeExecutionCommand,
   ExecutionListItem,
-  GetExecutionHistoryCommand,
-  HistoryEvent,
+  GetExecutionHistoryInput,
   ListExecutionsCommand,
   ListStateMachinesCommand,
   SFNClient,
 } from '@aws-sdk/client-sfn';
 import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { FailedState, failedStateOf } from '../failed-state';
+import { FailedState, HistoryEventLike, failedStateOf } from '../failed-state';
 import { SfnMetrics } from './sfn.metrics';
+import { SfnWire } from './sfn-wire';
 
 /** How a Step Functions call went wrong; `throttled` and `unavailable` get better later. */
 export type SfnFailureKind = 'throttled' | 'timeout' | 'unavailable' | 'not_found' | 'refused';
@@ -81,21 +81,26 @@ const LIST_PAGES = 100;
 /** Step Functions through the AWS SDK: the reads modelgate makes, each bounded by the caller's signal. */
 @Injectable()
 export class StepFunctionsReader implements OnApplicationShutdown {
+  private readonly wire: SfnWire;
+
   constructor(
     private readonly sfn: SFNClient,
     private readonly metrics: SfnMetrics,
-  ) {}
+  ) {
+    this.wire = new SfnWire(sfn);
+  }
 
-  /** The state the execution failed in, from the newest events of its history; undefined when none is named. */
+  /**
+   * The state the execution failed in, from the newest events of its history; undefined when none
+   * is named. Asked for every failure, so through {@link SfnWire}: a tenth of the SDK's CPU per call.
+   */
   async failedState(executionArn: string, signal: AbortSignal): Promise<FailedState | undefined> {
-    const events: HistoryEvent[] = [];
+    const events: HistoryEventLike[] = [];
     let nextToken: string | undefined;
     for (let page = 0; page < HISTORY_PAGES; page++) {
+      const input: GetExecutionHistoryInput = { executionArn, reverseOrder: true, maxResults: HISTORY_PAGE, includeExecutionData: false, nextToken };
       const answer = await this.call('GetExecutionHistory', signal, () =>
-        this.sfn.send(
-          new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: HISTORY_PAGE, includeExecutionData: false, nextToken }),
-          { abortSignal: signal },
-        ),
+        this.wire.call<{ events?: HistoryEventLike[]; nextToken?: string }>('GetExecutionHistory', input, signal),
       );
       events.push(...(answer.events ?? []));
       const found = failedStateOf(events);
