@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { isRowRefused, sqlStateOf } from './sql-errors';
 
 /**
  * An open database transaction, opaque to services: they pass it from `Transactions.run` to the
@@ -42,9 +43,15 @@ export abstract class Transactions {
   abstract lock(tx: Tx, name: string): Promise<void>;
   /** Like {@link lock}, but answers false at once when another transaction holds it. */
   abstract tryLock(tx: Tx, name: string): Promise<boolean>;
+  /**
+   * True when a failed transaction of several items' rows may succeed for all but one of them done
+   * one at a time: one row's values were refused, or it deadlocked with a concurrent one.
+   */
+  abstract isOneRowsFault(err: unknown): boolean;
 }
 
 const MANAGER = Symbol('entityManager');
+const DEADLOCK_DETECTED = '40P01';
 const logger = new Logger('Transactions');
 
 /**
@@ -119,5 +126,9 @@ export class TypeOrmTransactions extends Transactions {
       [name],
     );
     return rows[0].locked;
+  }
+
+  isOneRowsFault(err: unknown): boolean {
+    return isRowRefused(err) || sqlStateOf(err) === DEADLOCK_DETECTED;
   }
 }

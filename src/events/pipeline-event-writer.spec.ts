@@ -34,7 +34,7 @@ function writer(failOn?: string) {
   const store = {
     async insertMany(_tx: Tx | undefined, events: NewPipelineEvent[]) {
       statements.push(events.map((e) => e.eventId));
-      if (failOn && events.some((e) => e.eventId === failOn)) throw new Error('value too long for type character varying(256)');
+      if (failOn && events.some((e) => e.eventId === failOn)) throw Object.assign(new Error('value too long for type character varying(256)'), { code: '22001' });
       return events.map((e) => (stored.has(e.eventId) ? undefined : (stored.add(e.eventId), `id-${e.eventId}`)));
     },
   } as unknown as PipelineEventStore;
@@ -44,7 +44,7 @@ function writer(failOn?: string) {
       return new Map(rows.map((r) => [r.dedupeKey, `row-${r.dedupeKey}`]));
     },
   } as unknown as Outbox;
-  const transactions = { run: <T>(work: (tx: Tx) => Promise<T>) => work({} as Tx) };
+  const transactions = { run: <T>(work: (tx: Tx) => Promise<T>) => work({} as Tx), isOneRowsFault: (err: { code?: string }) => err.code === '22001' };
   return { w: new PipelineEventWriter(transactions as never, store, outbox), statements, rowsAdded };
 }
 
@@ -76,6 +76,6 @@ describe('PipelineEventWriter', () => {
     const { w } = writer('bad');
     const results = await Promise.allSettled(['lead', 'good-1', 'bad', 'good-2'].map((id) => w.write({ event: event(id), items: [], holdMs: 0 })));
     expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
-    expect((results[2] as PromiseRejectedResult).reason).toEqual(new Error('value too long for type character varying(256)'));
+    expect((results[2] as PromiseRejectedResult).reason).toMatchObject({ code: '22001' });
   });
 });

@@ -30,12 +30,15 @@ function keysOf(e: NewPipelineEvent): string[] {
  * Writes events that arrive together in one transaction: their rows in one statement, their
  * outbox rows in another, one commit (4 round trips for a burst instead of 4 per event). Each
  * caller is answered after the commit of its own event. Copies in one batch behave as they would
- * one after the other: the first is stored, the others are duplicates. When a batch fails, its
- * events are written one by one, so one bad event fails alone.
+ * one after the other: the first is stored, the others are duplicates. A batch refused for one
+ * event's values (or caught in a deadlock with another batch over a redelivered event) is written
+ * again one event at a time, so only a bad event fails.
  */
 @Injectable()
 export class PipelineEventWriter {
-  private readonly batches = new GroupCommit<EventToStore, StoredEvent | WriteFailure>((batch) => this.writeBatch(batch));
+  private readonly batches = new GroupCommit<EventToStore, StoredEvent>((batch) => this.writeTogether(batch), {
+    blamesOneItem: (err) => this.transactions.isOneRowsFault(err),
+  });
 
   constructor(
     private readonly transactions: Transactions,
@@ -43,19 +46,8 @@ export class PipelineEventWriter {
     private readonly outbox: Outbox,
   ) {}
 
-  async write(e: EventToStore): Promise<StoredEvent> {
-    const result = await this.batches.submit(e);
-    if (result instanceof WriteFailure) throw result.cause;
-    return result;
-  }
-
-  private async writeBatch(batch: EventToStore[]): Promise<(StoredEvent | WriteFailure)[]> {
-    if (batch.length === 1) return this.writeTogether(batch);
-    try {
-      return await this.writeTogether(batch);
-    } catch {
-      return Promise.all(batch.map((e) => this.writeTogether([e]).then(([r]) => r, (err: unknown) => new WriteFailure(err))));
-    }
+  write(e: EventToStore): Promise<StoredEvent> {
+    return this.batches.submit(e);
   }
 
   private async writeTogether(batch: EventToStore[]): Promise<StoredEvent[]> {
@@ -81,9 +73,4 @@ export class PipelineEventWriter {
       return { stored, queued: stored ? e.items.flatMap((item) => queued.get(item.dedupeKey) ?? []) : [] };
     });
   }
-}
-
-/** One event's failure inside a batch written one by one. */
-class WriteFailure {
-  constructor(readonly cause: unknown) {}
 }
