@@ -57,18 +57,16 @@ function configureFastify(fastify: FastifyInstance, logger: PinoLogger): void {
   );
 }
 
+/** The OpenAPI document is built on the first ask for it: an idle replica does not hold it (~6 MiB). */
 function setUpOpenApi(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('modelgate')
-      .setDescription('Policy-gated model promotions over MLflow, a deploy gate for CI, and pipeline notifications')
-      .setVersion('1')
-      .addBearerAuth()
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  const config = new DocumentBuilder()
+    .setTitle('modelgate')
+    .setDescription('Policy-gated model promotions over MLflow, a deploy gate for CI, and pipeline notifications')
+    .setVersion('1')
+    .addBearerAuth()
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { jsonDocumentUrl: 'docs-json' });
 }
 
 function warnOfSmallPool(config: AppConfig): void {

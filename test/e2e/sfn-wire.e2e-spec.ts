@@ -1,4 +1,5 @@
 import { GetExecutionHistoryCommand, SFNClient } from '@aws-sdk/client-sfn';
+import { Lazy } from '../../src/common/lazy';
 import { SfnWire } from '../../src/events/sfn/sfn-wire';
 import { StepFunctionsReader } from '../../src/events/sfn/step-functions.reader';
 import { SfnMetrics } from '../../src/events/sfn/sfn.metrics';
@@ -19,7 +20,7 @@ describe('Step Functions calls without the SDK middleware', () => {
   beforeAll(async () => {
     sfn = await StepFunctionsFake.start();
     client = new SFNClient({ region: 'eu-west-1', endpoint: sfn.endpoint, maxAttempts: 1, credentials: CREDENTIALS });
-    reader = new StepFunctionsReader(client, new SfnMetrics(new Metrics()));
+    reader = new StepFunctionsReader(new Lazy(() => client), new SfnMetrics(new Metrics()));
     arn = sfn.addExecution('recsys-workflow', { name: 'wire-run', status: 'FAILED', startDate: new Date(), history: failedRunHistory() }).executionArn;
   });
   afterAll(async () => {
@@ -63,7 +64,7 @@ describe('Step Functions calls without the SDK middleware', () => {
   it('goes where the client goes without a configured endpoint: its region\'s', async () => {
     const regional = new SFNClient({ region: 'eu-west-1', credentials: CREDENTIALS, ignoreConfiguredEndpointUrls: true });
     try {
-      expect((await new SfnWire(regional).endpoint()).href).toBe('https://states.eu-west-1.amazonaws.com/');
+      expect((await new SfnWire(() => regional).endpoint()).href).toBe('https://states.eu-west-1.amazonaws.com/');
     } finally {
       regional.destroy();
     }

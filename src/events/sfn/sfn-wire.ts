@@ -42,7 +42,8 @@ const TARGET_PREFIX = 'AWSStepFunctions.';
 export class SfnWire {
   private wire?: Promise<Wire>;
 
-  constructor(private readonly client: SFNClient) {}
+  /** `client`: the SDK client, built when first asked for. */
+  constructor(private readonly client: () => SFNClient) {}
 
   /** Where calls go. */
   async endpoint(): Promise<URL> {
@@ -64,7 +65,7 @@ export class SfnWire {
       },
       { signingRegion: region, signingService: 'states' },
     );
-    const { response } = await this.client.config.requestHandler.handle(request as never, { abortSignal: signal });
+    const { response } = await this.client().config.requestHandler.handle(request as never, { abortSignal: signal });
     const chunks: Buffer[] = [];
     for await (const chunk of response.body as AsyncIterable<Buffer>) chunks.push(chunk);
     const text = Buffer.concat(chunks).toString('utf8');
@@ -75,7 +76,7 @@ export class SfnWire {
 
   /** As the SDK's endpoint middleware: a configured endpoint (client option, else AWS_ENDPOINT_URL* or the config file), else the region's. */
   private async resolve(): Promise<Wire> {
-    const config = this.client.config;
+    const config = this.client().config;
     const region = await config.region();
     const custom = config.endpoint ? await config.endpoint() : undefined;
     const configured = !config.isCustomEndpoint && !config.ignoreConfiguredEndpointUrls ? await config.serviceConfiguredEndpoint?.() : undefined;

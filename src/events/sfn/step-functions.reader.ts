@@ -1,14 +1,9 @@
-import {
-  DescribeExecutionCommand,
-  ExecutionListItem,
-  GetExecutionHistoryInput,
-  ListExecutionsCommand,
-  ListStateMachinesCommand,
-  SFNClient,
-} from '@aws-sdk/client-sfn';
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
+import type { ExecutionListItem, GetExecutionHistoryInput, SFNClient } from '@aws-sdk/client-sfn';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Lazy } from '../../common/lazy';
 import { FailedState, HistoryEventLike, failedStateOf } from '../failed-state';
 import { SfnMetrics } from './sfn.metrics';
+import { SFN_CLIENT, sfnSdk } from './sfn-client.factory';
 import { SfnWire } from './sfn-wire';
 
 /** How a Step Functions call went wrong; `throttled` and `unavailable` get better later. */
@@ -84,10 +79,10 @@ export class StepFunctionsReader implements OnApplicationShutdown {
   private readonly wire: SfnWire;
 
   constructor(
-    private readonly sfn: SFNClient,
+    @Inject(SFN_CLIENT) private readonly sfn: Lazy<SFNClient>,
     private readonly metrics: SfnMetrics,
   ) {
-    this.wire = new SfnWire(sfn);
+    this.wire = new SfnWire(() => sfn.value);
   }
 
   /**
@@ -111,7 +106,8 @@ export class StepFunctionsReader implements OnApplicationShutdown {
   }
 
   async describe(executionArn: string, signal: AbortSignal): Promise<ExecutionDescription> {
-    const d = await this.call('DescribeExecution', signal, () => this.sfn.send(new DescribeExecutionCommand({ executionArn }), { abortSignal: signal }));
+    const { DescribeExecutionCommand } = sfnSdk();
+    const d = await this.call('DescribeExecution', signal, () => this.sfn.value.send(new DescribeExecutionCommand({ executionArn }), { abortSignal: signal }));
     return {
       executionArn: d.executionArn ?? executionArn,
       stateMachineArn: d.stateMachineArn ?? '',
@@ -131,11 +127,12 @@ export class StepFunctionsReader implements OnApplicationShutdown {
    * lists newest start first, so paging stops at the first page reaching back past the horizon.
    */
   async executionsSince(stateMachineArn: string, horizon: Date, signal: AbortSignal): Promise<ExecutionSummary[]> {
+    const { ListExecutionsCommand } = sfnSdk();
     const found: ExecutionSummary[] = [];
     let nextToken: string | undefined;
     for (let page = 0; page < LIST_PAGES; page++) {
       const answer = await this.call('ListExecutions', signal, () =>
-        this.sfn.send(new ListExecutionsCommand({ stateMachineArn, maxResults: LIST_PAGE, nextToken }), { abortSignal: signal }),
+        this.sfn.value.send(new ListExecutionsCommand({ stateMachineArn, maxResults: LIST_PAGE, nextToken }), { abortSignal: signal }),
       );
       const items = (answer.executions ?? []).map(toSummary).filter((e): e is ExecutionSummary => e !== undefined);
       found.push(...items.filter((e) => e.startDate >= horizon));
@@ -147,11 +144,12 @@ export class StepFunctionsReader implements OnApplicationShutdown {
 
   /** Every state machine of the account and region: name → ARN. */
   async stateMachineArns(signal: AbortSignal): Promise<Map<string, string>> {
+    const { ListStateMachinesCommand } = sfnSdk();
     const arns = new Map<string, string>();
     let nextToken: string | undefined;
     do {
       const answer = await this.call('ListStateMachines', signal, () =>
-        this.sfn.send(new ListStateMachinesCommand({ maxResults: 1000, nextToken }), { abortSignal: signal }),
+        this.sfn.value.send(new ListStateMachinesCommand({ maxResults: 1000, nextToken }), { abortSignal: signal }),
       );
       for (const m of answer.stateMachines ?? []) if (m.name && m.stateMachineArn) arns.set(m.name, m.stateMachineArn);
       nextToken = answer.nextToken;
@@ -160,7 +158,7 @@ export class StepFunctionsReader implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
-    this.sfn.destroy();
+    this.sfn.peek()?.destroy();
   }
 
   private async call<T>(operation: string, signal: AbortSignal, send: () => Promise<T>): Promise<T> {
