@@ -91,7 +91,8 @@ export class PipelineEventsService {
     if (queued.length > 0 && lookUpStep) this.failedSteps.nameIn(change.executionArn, notice, queued);
     else if (queued.length > 0) this.outbox.wake();
     this.metrics.pipelineEvents.inc({ status: statusLabel(change.status), duplicate: String(!stored) });
-    this.logger.log(
+    // A stored event is the request's success (its row tells it); a duplicate says EventBridge sent it again.
+    this.logger[stored ? 'debug' : 'log'](
       {
         event_id: change.eventId,
         execution_arn: change.executionArn,
