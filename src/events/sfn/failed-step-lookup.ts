@@ -11,8 +11,8 @@ export const FAILED_STEP_HOLD_MS = FAILED_STEP_TIMEOUT_MS + 2000;
 
 /**
  * Lookups in flight at once: a burst of failures must neither take the CPU ingestion needs nor
- * spend Step Functions' quota (GetExecutionHistory: 5 a second sustained, by default); the rest
- * wait their turn, within the same bound.
+ * spend Step Functions' API quota (its sustained rate per account is low); the rest wait their
+ * turn, within the same bound.
  */
 export const LOOKUPS_IN_FLIGHT = 4;
 
