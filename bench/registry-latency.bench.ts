@@ -2,8 +2,7 @@
  * Added latency of `GET /models/:name/versions/:v` over the two MLflow calls it makes
  * (model-versions/get and runs/get), against the fake MLflow answering each call after 5 ms.
  *
- * Run (jest gives the TypeScript transform and the embedded PostgreSQL; no build needed):
- *   npm run bench -- bench/registry-latency
+ *   npm run bench -- bench/registry-latency     (modelgate runs as its own process: node dist/src/main.js)
  *
  * Each baseline makes the raw calls the way modelgate makes them, so like is compared with like.
  * Each round times, with fetch over keep-alive HTTP: the two raw calls at once; modelgate for a
@@ -14,7 +13,8 @@
  * ratio is printed too.
  */
 import { FakeMlflow, RECSYS_RUNS } from '../test/fakes/mlflow';
-import { TestApp, startTestApp } from '../test/helpers/test-app';
+import { BenchApp, startBenchApp } from './support/bench-app';
+import { say } from './support/results';
 
 const ROUNDS = 200;
 const WARM_UP = 20;
@@ -47,7 +47,7 @@ const fmt = (s: Stats) => `mean ${s.mean.toFixed(2)} ms, p50 ${s.p50.toFixed(2)}
 
 describe('registry latency bench', () => {
   let mlflow: FakeMlflow;
-  let t: TestApp;
+  let t: BenchApp;
   let reader: string;
   const coldRuns: string[] = [];
 
@@ -58,12 +58,12 @@ describe('registry latency bench', () => {
       const v = mlflow.seed.modelVersion({ name: 'cold', run: { metrics: { roc_auc: 0.8 }, params: { i: String(i) } } });
       coldRuns.push(v.runId!);
     }
-    t = await startTestApp({ env: { MLFLOW_TRACKING_URI: mlflow.url }, listen: true });
+    t = await startBenchApp({ env: { MLFLOW_TRACKING_URI: mlflow.url } });
     reader = await t.createKey('bench', ['reader']);
     mlflow.setLatency(LATENCY_MS);
   });
   afterAll(async () => {
-    await t.close();
+    await t.stop();
     await mlflow.stop();
   });
 
@@ -79,7 +79,7 @@ describe('registry latency bench', () => {
       await getRun(runId);
     };
     const gate = (name: string, version: number) => async () =>
-      ok(await fetch(`${t.baseUrl}/models/${name}/versions/${version}`, { headers: { authorization: `Bearer ${reader}` } }));
+      ok(await fetch(`${t.url}/models/${name}/versions/${version}`, { headers: { authorization: `Bearer ${reader}` } }));
     const rawWarm = rawAtOnce('recsys', 2, RECSYS_RUNS.tuned.runId);
     const gateWarm = gate('recsys', 2);
 
@@ -97,16 +97,17 @@ describe('registry latency bench', () => {
     const s = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, stats(v)])) as Record<keyof typeof samples, Stats>;
     const warm = s.gateWarm.mean / s.rawWarm.mean;
     const cold = s.gateCold.mean / s.rawCold.mean;
-    process.stdout.write(
-      [
+    say(
+      ...[
+        '',
+        'registry read latency (modelgate in its own process; the raw calls with fetch from the bench\'s process)',
         `raw MLflow calls at once:               ${fmt(s.rawWarm)}`,
         `modelgate, version read before (warm):  ${fmt(s.gateWarm)}`,
         `raw MLflow calls one after the other:   ${fmt(s.rawCold)}`,
         `modelgate, version never read (cold):   ${fmt(s.gateCold)}`,
         `warm: ${(s.gateWarm.mean - s.rawWarm.mean).toFixed(2)} ms added, ratio ${warm.toFixed(3)} (target <= 1.3)`,
         `cold: ${(s.gateCold.mean - s.rawCold.mean).toFixed(2)} ms added, ratio ${cold.toFixed(3)}`,
-        '',
-      ].join('\n'),
+      ],
     );
     expect(warm).toBeLessThanOrEqual(1.3);
   });

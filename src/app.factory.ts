@@ -1,10 +1,8 @@
-import helmet from '@fastify/helmet';
 import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Logger } from 'nestjs-pino';
 import type { Logger as PinoLogger } from 'pino';
 import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
@@ -12,9 +10,12 @@ import { CommonError, CommonErrorCode } from './common/errors/domain-error';
 import { GLOBAL_BODY_LIMIT } from './common/http/body-limit.decorator';
 import type { RouteBodyConfig } from './common/http/raw-json-body.decorator';
 import { requestIdOf } from './common/http/request-id';
+import { securityHeaders } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';
 import type { AppConfig } from './config/app-config';
 import { poolSizeWarning } from './database/pool-size';
+import { NestPinoLogger } from './logging/nest-logger';
+import { logRequests } from './logging/request-log';
 import { recordHttpMetrics } from './metrics/http-metrics';
 import { Metrics } from './metrics/metrics';
 import { OUTBOX_LANES } from './notifications/outbox.worker';
@@ -25,15 +26,18 @@ const FORM_TYPE = 'application/x-www-form-urlencoded';
 const rawBodyOf = (request: FastifyRequest) => (request.routeOptions.config as RouteBodyConfig | undefined)?.raw_body;
 
 /**
- * Fastify-level behaviour Nest does not cover: request ids, route body limits, and the body parsers
- * (JSON whose syntax errors are INVALID_JSON, or the raw text on `@RawJsonBody` routes; YAML as text
- * for project configs; a form as raw text on `@RawFormBody` routes only; nothing else: 415).
+ * Fastify-level behaviour Nest does not cover: request ids, security headers, request logs, route
+ * body limits, and the body parsers (JSON whose syntax errors are INVALID_JSON, or the raw text on
+ * `@RawJsonBody` routes; YAML as text for project configs; a form as raw text on `@RawFormBody`
+ * routes only; nothing else: 415).
  */
-function configureFastify(fastify: FastifyInstance): void {
+function configureFastify(fastify: FastifyInstance, logger: PinoLogger): void {
+  const headers = securityHeaders();
   fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id);
+    void reply.headers(headers).header('x-request-id', request.id);
     done();
   });
+  logRequests(fastify, logger);
   fastify.addHook('onRoute', (route) => {
     const limit = (route.config as RouteBodyConfig | undefined)?.body_limit;
     if (limit) route.bodyLimit = limit;
@@ -53,18 +57,16 @@ function configureFastify(fastify: FastifyInstance): void {
   );
 }
 
+/** The OpenAPI document is built on the first ask for it: an idle replica does not hold it (~6 MiB). */
 function setUpOpenApi(app: NestFastifyApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('modelgate')
-      .setDescription('Policy-gated model promotions over MLflow, a deploy gate for CI, and pipeline notifications')
-      .setVersion('1')
-      .addBearerAuth()
-      .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  const config = new DocumentBuilder()
+    .setTitle('modelgate')
+    .setDescription('Policy-gated model promotions over MLflow, a deploy gate for CI, and pipeline notifications')
+    .setVersion('1')
+    .addBearerAuth()
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, 'api-key')
+    .build();
+  SwaggerModule.setup('docs', app, () => SwaggerModule.createDocument(app, config), { jsonDocumentUrl: 'docs-json' });
 }
 
 function warnOfSmallPool(config: AppConfig): void {
@@ -80,28 +82,21 @@ export async function createApp(config: AppConfig, databaseUrl: string, logger: 
     genReqId: requestIdOf,
     requestIdHeader: false,
     return503OnClosing: true,
+    skipMiddie: true, // no Nest middleware: request logs and headers are Fastify hooks
   });
-  configureFastify(adapter.getInstance());
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, databaseUrl, logger }), adapter, {
+  configureFastify(adapter.getInstance(), logger);
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot({ config, databaseUrl }), adapter, {
     bufferLogs: true,
     abortOnError: false,
     bodyParser: false, // configureFastify registers the parsers
   });
-  app.useLogger(app.get(Logger));
+  app.useLogger(new NestPinoLogger(logger));
+  app.flushLogs(); // Nest flushes at listen(); an app served by inject (tests) would keep buffering forever
+
   warnOfSmallPool(config);
   recordHttpMetrics(adapter.getInstance(), app.get(Metrics));
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new AllExceptionsFilter());
-  await app.register(helmet, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'", "'unsafe-inline'"],
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-      },
-    },
-  });
   setUpOpenApi(app);
   await app.init();
   return app;

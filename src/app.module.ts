@@ -1,7 +1,4 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import type { IncomingMessage } from 'node:http';
-import { LoggerModule } from 'nestjs-pino';
-import type { Logger as PinoLogger } from 'pino';
 import { AuditModule } from './audit/audit.module';
 import { AuthModule } from './auth/auth.module';
 import type { AppConfig } from './config/app-config';
@@ -25,37 +22,19 @@ import { RegistryWebhooksModule } from './registry-watch/webhooks/webhooks.modul
 import { ModelHistoryModule } from './registry-watch/history/model-history.module';
 import { SlackModule } from './slack/slack.module';
 
-const requestIdOfRaw = (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id;
-const urlOf = (req: IncomingMessage) => (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
-
 export interface AppModuleOptions {
   config: AppConfig;
   /** The PostgreSQL to use: DATABASE_URL, or the embedded server main.ts started. */
   databaseUrl: string;
-  logger: PinoLogger;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot({ config, databaseUrl, logger }: AppModuleOptions): DynamicModule {
+  static forRoot({ config, databaseUrl }: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            logger,
-            genReqId: (req: IncomingMessage) => requestIdOfRaw(req),
-            customAttributeKeys: { reqId: 'request_id' },
-            quietReqLogger: true,
-            // Probes poll every few seconds; their lines would drown the rest.
-            autoLogging: { ignore: (req: IncomingMessage) => urlOf(req).startsWith('/health/') },
-            serializers: {
-              req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
-              res: (res: { statusCode: number }) => ({ status: res.statusCode }),
-            },
-          },
-        }),
         DatabaseModule.forRoot(databaseUrl, config.databasePoolSize),
         AuthModule,
         AuditModule,

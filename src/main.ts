@@ -1,3 +1,4 @@
+import { startupDone } from './startup-heap'; // first: before the modules it is about are loaded
 import 'reflect-metadata';
 import { createApp } from './app.factory';
 import { ConfigError, loadConfig } from './config/app-config';
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info({ host: config.host, port }, `modelgate listening on http://${config.host}:${port}`);
+  startupDone();
 
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {

@@ -100,11 +100,13 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * The actor a presented key belongs to, or undefined when it is unknown or revoked. While
-   * PostgreSQL cannot be asked, a key this process checked in the last minutes still identifies its
-   * caller (so the deploy gate can answer its own fail-closed 503); any other key gets AUTH_UNAVAILABLE.
+   * The actor a presented key belongs to, or undefined when it is unknown or revoked. A key verified
+   * in the last minute while the change feed is live is answered at once, without a promise (every
+   * request asks). While PostgreSQL cannot be asked, a key this process checked in the last minutes
+   * still identifies its caller (so the deploy gate can answer its own fail-closed 503); any other
+   * key gets AUTH_UNAVAILABLE.
    */
-  async authenticate(presented: string): Promise<Actor | undefined> {
+  authenticate(presented: string): Actor | undefined | Promise<Actor | undefined> {
     if (presented.length === 0 || presented.length > MAX_KEY_LENGTH) return undefined;
     const hash = hashApiKey(presented);
     const known = this.feedLive ? this.checked.get(hash) : undefined;
@@ -112,6 +114,10 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
       this.touch(known.actor.key_id);
       return known.actor;
     }
+    return this.verify(hash);
+  }
+
+  private async verify(hash: string): Promise<Actor | undefined> {
     let record: ApiKeyRecord | undefined;
     try {
       record = await this.store.findActiveByHash(hash);

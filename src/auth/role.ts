@@ -31,7 +31,10 @@ export function effectiveRoles(roles: readonly Role[]): Set<Role> {
   return new Set(roles.flatMap((r) => [r, ...(IMPLIED[r] ?? [])]));
 }
 
+/** Asked on every request: no allocation. */
 export function hasAnyRole(actor: Actor, required: readonly Role[]): boolean {
-  const held = effectiveRoles(actor.roles);
-  return required.some((r) => held.has(r));
+  for (const held of actor.roles) {
+    for (const r of required) if (r === held || IMPLIED[held]?.includes(r)) return true;
+  }
+  return false;
 }

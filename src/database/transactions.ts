@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import { isRowRefused, sqlStateOf } from './sql-errors';
 
 /**
  * An open database transaction, opaque to services: they pass it from `Transactions.run` to the
@@ -13,6 +14,11 @@ export interface Tx {
 /** One database connection holding a session-level advisory lock; its transactions run on that connection. */
 export interface LockedSession {
   run<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Reads on the session's connection, outside any transaction: at READ COMMITTED each statement
+   * sees its own snapshot anyway, so BEGIN and COMMIT around reads cost two round trips for nothing.
+   */
+  read<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
 }
 
 /** Runs work in a transaction: `Transactions.run`, or a locked session's `run` (on its own connection). */
@@ -42,9 +48,15 @@ export abstract class Transactions {
   abstract lock(tx: Tx, name: string): Promise<void>;
   /** Like {@link lock}, but answers false at once when another transaction holds it. */
   abstract tryLock(tx: Tx, name: string): Promise<boolean>;
+  /**
+   * True when a failed transaction of several items' rows may succeed for all but one of them done
+   * one at a time: one row's values were refused, or it deadlocked with a concurrent one.
+   */
+  abstract isOneRowsFault(err: unknown): boolean;
 }
 
 const MANAGER = Symbol('entityManager');
+const DEADLOCK_DETECTED = '40P01';
 const logger = new Logger('Transactions');
 
 /**
@@ -87,7 +99,7 @@ export class TypeOrmTransactions extends Transactions {
       try {
         const rows: { locked: boolean }[] = await runner.query('SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked', [name]);
         locked = rows[0].locked;
-        if (locked) return await work({ run: (fn) => this.inSession(runner, fn) });
+        if (locked) return await work({ run: (fn) => this.inSession(runner, fn), read: (fn) => fn({ [MANAGER]: runner.manager } as unknown as Tx) });
       } finally {
         await (locked ? unlockAndRelease(runner, 'SELECT pg_advisory_unlock(hashtextextended($1, 0))', [name]) : runner.release());
       }
@@ -119,5 +131,9 @@ export class TypeOrmTransactions extends Transactions {
       [name],
     );
     return rows[0].locked;
+  }
+
+  isOneRowsFault(err: unknown): boolean {
+    return isRowRefused(err) || sqlStateOf(err) === DEADLOCK_DETECTED;
   }
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { GroupCommit } from '../common/group-commit';
+import { isRowRefused } from '../database/sql-errors';
 import { Transactions, Tx, entityManagerOf } from '../database/transactions';
 import { LifecyclePublisher } from '../notifications/lifecycle-publisher';
 import { DecisionCursor, DecisionFilter, DeployDecisionRecord, DeployDecisionStore, NewDeployDecision } from './deploy-decision.store';
@@ -25,15 +26,6 @@ interface Row {
 }
 
 type IdentifiedDecision = NewDeployDecision & { id: string };
-
-/** SQLSTATE classes of a statement refused for its values: 22 data exception, 23 integrity violation. */
-const ROW_REFUSED = new Set(['22', '23']);
-
-const sqlStateOf = (err: unknown): string => {
-  const e = err as { code?: unknown; driverError?: { code?: unknown } };
-  const code = e.driverError?.code ?? e.code;
-  return typeof code === 'string' ? code : '';
-};
 
 const toRecord = (r: Row): DeployDecisionRecord => ({
   id: r.id,
@@ -67,7 +59,7 @@ export class TypeOrmDeployDecisionStore extends DeployDecisionStore {
    * row PostgreSQL refuses fails only its own caller: the others are written again without it.
    */
   private readonly writer = new GroupCommit<IdentifiedDecision, DeployDecisionRecord>((batch) => this.insertMany(batch), {
-    blamesOneItem: (err) => ROW_REFUSED.has(sqlStateOf(err).slice(0, 2)),
+    blamesOneItem: isRowRefused,
   });
 
   /** The id is fixed before the first try, so a batch written again can never hold a row twice. */

@@ -4,6 +4,7 @@ import { NotificationsModule } from '../notifications/notifications.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { EventsController } from './events.controller';
 import { PipelineEventEntity } from './pipeline-event.entity';
+import { PipelineEventWriter } from './pipeline-event-writer';
 import { PipelineEventStore } from './pipeline-event.store';
 import { TypeOrmPipelineEventStore } from './pipeline-event.store.typeorm';
 import { PipelineEventsService } from './pipeline-events.service';
@@ -11,6 +12,7 @@ import { PipelineRunsController } from './pipeline-runs.controller';
 import { PipelineRunsService } from './pipeline-runs.service';
 import { ProjectLookup } from './project-lookup';
 import { FailedStepFinder } from './sfn/failed-step-finder';
+import { FailedStepLookup } from './sfn/failed-step-lookup';
 import { SFN_CLIENT_PROVIDER } from './sfn/sfn-client.factory';
 import { SfnReconciler } from './sfn/sfn-reconciler';
 import { SfnMetrics } from './sfn/sfn.metrics';
@@ -24,6 +26,7 @@ import { StepFunctionsReader } from './sfn/step-functions.reader';
   controllers: [EventsController, PipelineRunsController],
   providers: [
     { provide: PipelineEventStore, useClass: TypeOrmPipelineEventStore },
+    PipelineEventWriter,
     PipelineEventsService,
     PipelineRunsService,
     ProjectLookup,
@@ -31,6 +34,7 @@ import { StepFunctionsReader } from './sfn/step-functions.reader';
     SfnMetrics,
     StepFunctionsReader,
     FailedStepFinder,
+    FailedStepLookup,
     { provide: StateMachineCheckStore, useClass: TypeOrmStateMachineCheckStore },
     SfnReconciler,
   ],

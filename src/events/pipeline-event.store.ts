@@ -63,8 +63,11 @@ export interface PipelineRunFilter {
 }
 
 export abstract class PipelineEventStore {
-  /** Stores the event; undefined when it is a duplicate (same event id, or same execution + status + redrive count). */
-  abstract insert(tx: Tx | undefined, event: NewPipelineEvent): Promise<string | undefined>;
+  /**
+   * Stores the events (distinct event ids) in one statement; answers each one's id, or undefined for
+   * a duplicate of a stored event (same event id, or same execution + status + redrive count).
+   */
+  abstract insertMany(tx: Tx | undefined, events: NewPipelineEvent[]): Promise<(string | undefined)[]>;
   abstract listRuns(filter: PipelineRunFilter): Promise<PipelineRun[]>;
   abstract findRun(executionArn: string): Promise<PipelineRun | undefined>;
   abstract eventsOf(executionArn: string): Promise<PipelineEventRecord[]>;

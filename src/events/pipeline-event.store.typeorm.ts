@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { Tx, entityManagerOf } from '../database/transactions';
+import { valuesList } from '../database/values-list';
 import { PipelineEventEntity } from './pipeline-event.entity';
 import {
   EventOrigin,
@@ -15,6 +16,8 @@ import { TERMINAL_STATUSES } from './pipeline-notice';
 import { statusKey } from './sfn/reconcile-window';
 
 const TERMINAL_SQL = TERMINAL_STATUSES.map((s) => `'${s}'`).join(', ');
+/** The 18th column, the event as received, is jsonb. */
+const RAW_CAST = [...Array<undefined>(17), 'jsonb'];
 
 /**
  * One row per execution: its latest attempt (highest redrive count), and within it a terminal
@@ -72,36 +75,26 @@ export class TypeOrmPipelineEventStore extends PipelineEventStore {
     super();
   }
 
-  async insert(tx: Tx | undefined, e: NewPipelineEvent): Promise<string | undefined> {
+  async insertMany(tx: Tx | undefined, events: NewPipelineEvent[]): Promise<(string | undefined)[]> {
+    if (events.length === 0) return [];
+    const { sql, params } = valuesList(
+      events.map((e) => [
+        e.eventId, e.source, e.detailType, e.origin, e.ignored, e.executionArn, e.executionName, e.stateMachineArn, e.project,
+        e.projectVersion, e.status, e.redriveCount, e.startDate, e.stopDate, e.error, e.cause, e.eventTime, e.rawJson,
+      ]),
+      RAW_CAST,
+    );
     // No conflict target: a clash on either unique key (event id; execution + status + redrive) is a duplicate.
-    const rows: { id: string }[] = await entityManagerOf(tx, this.repo.manager).query(
+    const rows: { id: string; event_id: string }[] = await entityManagerOf(tx, this.repo.manager).query(
       `INSERT INTO pipeline_events (event_id, source, detail_type, origin, ignored, execution_arn, execution_name,
          state_machine_arn, project, project_version, status, redrive_count, start_date, stop_date, error, cause, event_time, raw)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18::jsonb)
+       VALUES ${sql}
        ON CONFLICT DO NOTHING
-       RETURNING id`,
-      [
-        e.eventId,
-        e.source,
-        e.detailType,
-        e.origin,
-        e.ignored,
-        e.executionArn,
-        e.executionName,
-        e.stateMachineArn,
-        e.project,
-        e.projectVersion,
-        e.status,
-        e.redriveCount,
-        e.startDate,
-        e.stopDate,
-        e.error,
-        e.cause,
-        e.eventTime,
-        e.rawJson,
-      ],
+       RETURNING id, event_id`,
+      params,
     );
-    return rows[0]?.id;
+    const ids = new Map(rows.map((r) => [r.event_id, r.id]));
+    return events.map((e) => ids.get(e.eventId));
   }
 
   async listRuns(filter: PipelineRunFilter): Promise<PipelineRun[]> {

@@ -1,17 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Transactions } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
-import type { PipelineRunNotice } from '../notifications/notification.types';
 import { Outbox } from '../notifications/outbox';
 import { isFailure } from '../notifications/templates/pipeline-facts';
-import type { ResolvedProject } from '../projects/project.types';
 import { pipelineRunOutboxItems } from '../notifications/recipient';
 import { ExecutionStatusChange, ParsedEvent, parseEventBridgeEvent, withoutNul } from './eventbridge-event.schema';
 import { EventsError, EventsErrorCode } from './events.errors';
-import { EventOrigin, NewPipelineEvent, PipelineEventStore } from './pipeline-event.store';
+import { PipelineEventWriter } from './pipeline-event-writer';
+import { EventOrigin, NewPipelineEvent } from './pipeline-event.store';
 import { TERMINAL_STATUSES, noticeOf, recipientsFor } from './pipeline-notice';
 import { ProjectLookup } from './project-lookup';
-import { FailedStepFinder } from './sfn/failed-step-finder';
+import { FAILED_STEP_HOLD_MS, FailedStepLookup } from './sfn/failed-step-lookup';
 
 /** What became of an event: stored or a duplicate; a status change or ignored. */
 export interface IngestResult {
@@ -22,20 +20,21 @@ export interface IngestResult {
 
 /**
  * Ingestion of EventBridge events, exactly once: the event row and one outbox row per recipient
- * commit together, and the unique keys turn redeliveries (and concurrent copies) into no-ops.
- * The reconciler feeds executions EventBridge never announced through the same path.
+ * commit together (concurrent events share a transaction), and the unique keys turn redeliveries
+ * (and concurrent copies) into no-ops. A failure's notifications are held at the commit while its
+ * failing step is looked up, so the answer never waits on Step Functions. The reconciler feeds
+ * executions EventBridge never announced through the same path.
  */
 @Injectable()
 export class PipelineEventsService {
   private readonly logger = new Logger(PipelineEventsService.name);
 
   constructor(
-    private readonly transactions: Transactions,
-    private readonly events: PipelineEventStore,
+    private readonly writer: PipelineEventWriter,
     private readonly outbox: Outbox,
     private readonly projects: ProjectLookup,
     private readonly metrics: Metrics,
-    private readonly failedSteps: FailedStepFinder,
+    private readonly failedSteps: FailedStepLookup,
   ) {}
 
   async ingest(body: unknown, origin: EventOrigin = 'eventbridge'): Promise<IngestResult> {
@@ -51,25 +50,22 @@ export class PipelineEventsService {
   }
 
   private async ingestIgnored(event: Extract<ParsedEvent, { kind: 'other' }>, origin: EventOrigin, rawJson: string): Promise<IngestResult> {
-    const id = await this.events.insert(undefined, {
-      ...emptyExecution,
-      eventId: event.eventId,
-      source: event.source,
-      detailType: event.detailType,
-      origin,
-      ignored: true,
-      eventTime: event.eventTime,
-      rawJson,
+    const { stored } = await this.writer.write({
+      event: { ...emptyExecution, eventId: event.eventId, source: event.source, detailType: event.detailType, origin, ignored: true, eventTime: event.eventTime, rawJson },
+      items: [],
+      holdMs: 0,
     });
-    this.metrics.pipelineEvents.inc({ status: 'ignored', duplicate: String(!id) });
-    this.logger.log({ event_id: event.eventId, source: event.source, detail_type: event.detailType, duplicate: !id }, 'event ignored');
-    return { accepted: true, duplicate: !id, ignored: true };
+    this.metrics.pipelineEvents.inc({ status: 'ignored', duplicate: String(!stored) });
+    this.logger.log({ event_id: event.eventId, source: event.source, detail_type: event.detailType, duplicate: !stored }, 'event ignored');
+    return { accepted: true, duplicate: !stored, ignored: true };
   }
 
   private async ingestStatusChange(change: ExecutionStatusChange, origin: EventOrigin, rawJson: string): Promise<IngestResult> {
     const project = await this.projects.byStateMachine(change.stateMachineArn);
     const recipients = project ? recipientsFor(change.status, project.notifications) : [];
-    const items = project && recipients.length > 0 ? pipelineRunOutboxItems(await this.noticeFor(change, project), recipients) : [];
+    const notice = project && recipients.length > 0 ? noticeOf(change, project) : undefined;
+    // A failure's notices name its failing step: held at the commit, released once Step Functions was asked.
+    const lookUpStep = notice !== undefined && isFailure(change.status);
     const row: NewPipelineEvent = {
       eventId: change.eventId,
       source: change.source,
@@ -90,16 +86,13 @@ export class PipelineEventsService {
       eventTime: change.eventTime,
       rawJson,
     };
-    const { stored, queued } =
-      items.length === 0
-        ? { stored: (await this.events.insert(undefined, row)) !== undefined, queued: 0 }
-        : await this.transactions.run(async (tx) => {
-            const id = await this.events.insert(tx, row);
-            return id ? { stored: true, queued: await this.outbox.add(tx, items) } : { stored: false, queued: 0 };
-          });
-    if (queued > 0) this.outbox.wake();
+    const items = notice ? pipelineRunOutboxItems(notice, recipients) : [];
+    const { stored, queued } = await this.writer.write({ event: row, items, holdMs: lookUpStep ? FAILED_STEP_HOLD_MS : 0 });
+    if (queued.length > 0 && lookUpStep) this.failedSteps.nameIn(change.executionArn, notice, queued);
+    else if (queued.length > 0) this.outbox.wake();
     this.metrics.pipelineEvents.inc({ status: statusLabel(change.status), duplicate: String(!stored) });
-    this.logger.log(
+    // A stored event is the request's success (its row tells it); a duplicate says EventBridge sent it again.
+    this.logger[stored ? 'debug' : 'log'](
       {
         event_id: change.eventId,
         execution_arn: change.executionArn,
@@ -108,19 +101,11 @@ export class PipelineEventsService {
         project: project?.name ?? null,
         origin,
         duplicate: !stored,
-        notifications_queued: queued,
+        notifications_queued: queued.length,
       },
       stored ? 'pipeline event stored' : 'pipeline event was a duplicate',
     );
     return { accepted: true, duplicate: !stored, ignored: false };
-  }
-
-  /** The notice; for a failure, with the failing step when Step Functions names it in time (before any transaction). */
-  private async noticeFor(change: ExecutionStatusChange, project: ResolvedProject): Promise<PipelineRunNotice> {
-    const notice = noticeOf(change, project);
-    if (!isFailure(change.status)) return notice;
-    const failedState = await this.failedSteps.find(change.executionArn);
-    return failedState ? { ...notice, failed_state: failedState } : notice;
   }
 }
 

@@ -1,5 +1,4 @@
 import pino, { DestinationStream, Logger } from 'pino';
-import pinoPretty from 'pino-pretty';
 import type { LogLevel } from '../config/app-config';
 
 /** Paths that may carry secrets; pino replaces them before a line is written. */
@@ -31,10 +30,12 @@ export interface RootLoggerOptions {
   destination?: DestinationStream;
 }
 
-/** The process' root logger; Nest's loggers and pino-http write through it. Redaction applies in both formats. */
+/** The process' root logger; Nest's loggers and the request log write through it. Redaction applies in both formats. */
 export function createRootLogger(level: LogLevel, options: RootLoggerOptions = {}): Logger {
   const pretty = options.pretty ?? process.stdout.isTTY === true;
-  const destination = pretty
+  // Loaded only for a person at a terminal: a service writing JSON never needs it.
+  const pinoPretty = pretty ? (require('pino-pretty') as typeof import('pino-pretty')) : undefined;
+  const destination = pinoPretty
     ? pinoPretty({ sync: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', destination: options.destination ?? 1 })
     : options.destination;
   return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);

@@ -1,5 +1,16 @@
 import type { Tx } from '../database/transactions';
-import type { NewOutboxItem, OutboxItem, OutboxKind, OutboxStatus } from './notification.types';
+import type { NewOutboxItem, NotificationMessage, OutboxItem, OutboxKind, OutboxStatus } from './notification.types';
+
+/** A row to add, held (not due) for `holdMs` when given. */
+export interface OutboxRowToAdd extends NewOutboxItem {
+  holdMs?: number;
+}
+
+/** A held row made due, with its final payload when given. */
+export interface ReleasedRow {
+  id: string;
+  payload?: NotificationMessage;
+}
 
 /** The result of one attempt, to record on a claimed row. */
 export interface AttemptRecord {
@@ -22,8 +33,10 @@ export interface OutboxFilter {
 
 /** Where the outbox lives. */
 export abstract class OutboxStore {
-  /** Adds the rows whose dedupe key is new; returns how many were added. */
-  abstract insert(tx: Tx, items: NewOutboxItem[]): Promise<number>;
+  /** Adds the rows whose dedupe key is new, each due after its hold; answers the ids of those added, by dedupe key. */
+  abstract insert(tx: Tx, rows: OutboxRowToAdd[]): Promise<Map<string, string>>;
+  /** Makes held rows due now, with their final payload where given; rows already claimed or tried are left alone. */
+  abstract release(rows: ReleasedRow[]): Promise<void>;
   /**
    * Leases up to `limit` due pending rows to `lease.owner` for `lease.ms`, counting the attempt, and
    * commits that at once (no transaction stays open during the sends). Rows under another unexpired

@@ -2,9 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Tx, entityManagerOf } from '../database/transactions';
-import type { NewOutboxItem, OutboxItem } from './notification.types';
+import { valuesList } from '../database/values-list';
+import type { OutboxItem } from './notification.types';
 import { OutboxEntity } from './outbox.entity';
-import { AttemptRecord, OutboxFilter, OutboxStore } from './outbox.store';
+import { AttemptRecord, OutboxFilter, OutboxRowToAdd, OutboxStore, ReleasedRow } from './outbox.store';
 
 const COLUMN_NAMES = [
   'id', 'seq', 'kind', 'dedupe_key', 'recipient', 'project', 'execution_arn', 'payload', 'status', 'attempts',
@@ -52,6 +53,12 @@ function toItem(r: OutboxRow): OutboxItem {
   };
 }
 
+/** JSON of a payload; the rows of one notice (one per recipient) share it, so it is serialised once. */
+function serialiseOnce(): (payload: object) => string {
+  const json = new Map<object, string>();
+  return (payload) => json.get(payload) ?? json.set(payload, JSON.stringify(payload)).get(payload)!;
+}
+
 /** Raw SQL where it matters: ON CONFLICT for idempotency, SKIP LOCKED for leasing, unnest for batches. */
 @Injectable()
 export class TypeOrmOutboxStore extends OutboxStore {
@@ -63,25 +70,41 @@ export class TypeOrmOutboxStore extends OutboxStore {
     return entityManagerOf(tx, this.repo.manager);
   }
 
-  async insert(tx: Tx, items: NewOutboxItem[]): Promise<number> {
-    if (items.length === 0) return 0;
-    const rows: { id: string }[] = await this.manager(tx).query(
-      `INSERT INTO outbox (kind, dedupe_key, recipient, project, execution_arn, payload)
-       SELECT kind, dedupe_key, recipient, project, execution_arn, payload::jsonb
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-         AS t(kind, dedupe_key, recipient, project, execution_arn, payload)
-       ON CONFLICT (dedupe_key) DO NOTHING
-       RETURNING id`,
-      [
-        items.map((i) => i.kind),
-        items.map((i) => i.dedupeKey),
-        items.map((i) => i.recipient),
-        items.map((i) => i.project),
-        items.map((i) => i.executionArn),
-        items.map((i) => JSON.stringify(i.payload)),
-      ],
+  async insert(tx: Tx, rows: OutboxRowToAdd[]): Promise<Map<string, string>> {
+    if (rows.length === 0) return new Map();
+    const jsonOf = serialiseOnce();
+    const { sql, params } = valuesList(
+      rows.map((r) => [r.kind, r.dedupeKey, r.recipient, r.project, r.executionArn, jsonOf(r.payload), Math.round(r.holdMs ?? 0)]),
+      [undefined, undefined, undefined, undefined, undefined, 'jsonb', 'int'],
     );
-    return rows.length;
+    const added: { id: string; dedupe_key: string }[] = await this.manager(tx).query(
+      `INSERT INTO outbox (kind, dedupe_key, recipient, project, execution_arn, payload, next_attempt_at)
+       SELECT kind, dedupe_key, recipient, project, execution_arn, payload, now() + hold_ms * interval '1 millisecond'
+       FROM (VALUES ${sql}) AS t(kind, dedupe_key, recipient, project, execution_arn, payload, hold_ms)
+       ON CONFLICT (dedupe_key) DO NOTHING
+       RETURNING id, dedupe_key`,
+      params,
+    );
+    return new Map(added.map((r) => [r.dedupe_key, r.id]));
+  }
+
+  async release(rows: ReleasedRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    const jsonOf = serialiseOnce();
+    const { sql, params } = valuesList(
+      rows.map((r) => [r.id, r.payload === undefined ? null : jsonOf(r.payload)]),
+      ['uuid', 'jsonb'],
+    );
+    // attempts = 0 and no lease: a row the worker took once its hold ended is not changed under it.
+    await this.manager().query(
+      `UPDATE outbox AS o SET
+         next_attempt_at = LEAST(o.next_attempt_at, now()),
+         payload = COALESCE(u.payload, o.payload),
+         updated_at = now()
+       FROM (VALUES ${sql}) AS u(id, payload)
+       WHERE o.id = u.id AND o.status = 'pending' AND o.attempts = 0 AND o.lease_owner IS NULL`,
+      params,
+    );
   }
 
   async claimDue(limit: number, lease: { owner: string; ms: number }): Promise<OutboxItem[]> {

@@ -27,6 +27,7 @@ export function recipientLabel(r: ParsedRecipient): string {
  */
 export function pipelineRunOutboxItems(notice: PipelineRunNotice, recipients: readonly string[]): NewOutboxItem[] {
   const items = new Map<string, NewOutboxItem>();
+  const payload = { type: 'pipeline_run' as const, notice };
   for (const raw of recipients) {
     const parsed = parseRecipient(raw);
     if (!parsed) continue;
@@ -39,7 +40,7 @@ export function pipelineRunOutboxItems(notice: PipelineRunNotice, recipients: re
       recipient: label,
       project: notice.project,
       executionArn: notice.execution_arn,
-      payload: { type: 'pipeline_run', notice },
+      payload,
     });
   }
   return [...items.values()];

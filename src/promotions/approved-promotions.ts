@@ -45,7 +45,7 @@ export class ApprovedPromotions {
   /** MLflow's facts; undefined while MLflow cannot be reached. Any other refusal fails the promotion. */
   private async gather(session: LockedSession, p: Promotion, ctx: PolicyContext): Promise<PromotionFacts | undefined> {
     try {
-      return await this.facts.gather(p.model, p.version, p.toStage, ctx, (work) => session.run(work));
+      return await this.facts.gather(p.model, p.version, p.toStage, ctx, (work) => session.read(work));
     } catch (err) {
       if (isMlflowError(err, MlflowErrorCode.MLFLOW_UNAVAILABLE)) {
         this.logger.warn({ promotion_id: p.id, model: p.model, version: p.version }, 'MLflow unreachable: the approved promotion is applied later');

@@ -59,7 +59,7 @@ export class PromotionFactsReader {
 
   /**
    * MLflow's current facts (never a cache); under the lock when the caller acts on them, with
-   * `inSession` its session (modelgate's expectations of the version are read there, not on a second connection).
+   * `inSession` reading on its session (modelgate's expectations of the version are read there, not on a second connection).
    */
   async gather(model: string, version: string, target: Stage, ctx: PolicyContext, inSession?: TxRunner): Promise<PromotionFacts> {
     const { policy, mode } = ctx;

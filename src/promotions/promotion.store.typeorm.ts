@@ -29,13 +29,12 @@ interface Row {
 }
 
 // Approvals ride along as a JSON array, so one query answers a promotion with its votes.
-const SELECT = `
-  SELECT p.*, (
+const APPROVALS_OF_P = `(
     SELECT json_agg(json_build_object('approver', a.approver, 'decision', a.decision, 'comment', a.comment, 'created_at', a.created_at)
                     ORDER BY a.created_at, a.approver)
     FROM approvals a WHERE a.promotion_id = p.id
-  ) AS approvals
-  FROM promotions p`;
+  )`;
+const SELECT = `SELECT p.*, ${APPROVALS_OF_P} AS approvals FROM promotions p`;
 
 const toPromotion = (r: Row): Promotion => ({
   id: r.id,
@@ -66,13 +65,14 @@ export class TypeOrmPromotionStore extends PromotionStore {
   }
 
   async insert(p: NewPromotion, tx: Tx): Promise<Promotion | undefined> {
-    const rows: { id: string }[] = await this.em(tx).query(
+    const rows: Omit<Row, 'approvals'>[] = await this.em(tx).query(
       `INSERT INTO promotions (kind, model, version, project, from_stage, to_stage, status, requested_by, reason, verdict, approvals_required, expires_at, archived_versions)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
-       ON CONFLICT (model, version, to_stage) WHERE status IN ('pending_approval', 'approved') DO NOTHING RETURNING id`,
+       ON CONFLICT (model, version, to_stage) WHERE status IN ('pending_approval', 'approved') DO NOTHING RETURNING *`,
       [p.kind, p.model, p.version, p.project, p.fromStage, p.toStage, p.status, p.requestedBy, p.reason, JSON.stringify(p.verdict), p.approvalsRequired, p.expiresAt, p.archivedVersions ?? []],
     );
-    return rows[0] ? this.findById(rows[0].id, tx) : undefined;
+    // A promotion just inserted has no approvals yet: the row is the whole answer, no second read.
+    return rows[0] ? toPromotion({ ...rows[0], approvals: null }) : undefined;
   }
 
   async findById(id: string, tx?: Tx): Promise<Promotion | undefined> {
@@ -110,13 +110,15 @@ export class TypeOrmPromotionStore extends PromotionStore {
   }
 
   async setStatus(id: string, change: StatusChange, tx: Tx): Promise<Promotion> {
-    await this.em(tx).query(
-      `UPDATE promotions SET status = $2, failure = COALESCE($3, failure), archived_versions = COALESCE($4, archived_versions),
+    // TypeORM answers an UPDATE with [rows, count]; the votes come along in the same statement.
+    const [rows]: [Row[], number] = await this.em(tx).query(
+      `UPDATE promotions AS p SET status = $2, failure = COALESCE($3, failure), archived_versions = COALESCE($4, archived_versions),
          completed_at = CASE WHEN $5 THEN now() ELSE completed_at END, updated_at = now()
-       WHERE id = $1`,
+       WHERE p.id = $1
+       RETURNING p.*, ${APPROVALS_OF_P} AS approvals`,
       [id, change.status, change.failure ?? null, change.archivedVersions ?? null, change.completed ?? false],
     );
-    return (await this.findById(id, tx))!;
+    return toPromotion(rows[0]);
   }
 
   async addApproval(promotionId: string, a: Omit<Approval, 'createdAt'>, tx: Tx): Promise<boolean> {

@@ -59,7 +59,7 @@ export class PromotionsService {
     const ctx = await this.facts.context(cmd.model, cmd.version, cmd.stage);
     const { project, policy } = ctx;
     const decide = async (session?: LockedSession) => {
-      const facts = await this.facts.gather(cmd.model, cmd.version, cmd.stage, ctx, session && ((work) => session.run(work)));
+      const facts = await this.facts.gather(cmd.model, cmd.version, cmd.stage, ctx, session && ((work) => session.read(work)));
       const transition = checkTransition(facts.version.stage, cmd.stage);
       if (!transition.ok) throw new PromotionError(PromotionErrorCode.INVALID_TRANSITION, transition.message, transition.details);
       return { facts, verdict: evaluatePolicy(cmd.stage, policy, facts.policy) };
@@ -186,7 +186,7 @@ export class PromotionsService {
 
   /** The first change of a project's model adopts what MLflow holds before it (first sight). */
   private async seeFirst(project: ResolvedProject | undefined, session: LockedSession): Promise<void> {
-    if (project) await this.firstSight.ensure(project, (work) => session.run(work));
+    if (project) await this.firstSight.ensure(project, (work) => session.run(work), undefined, (work) => session.read(work));
   }
 
   private auditEntry(p: Promotion, action: AuditAction, details: Record<string, unknown> = {}) {

@@ -27,10 +27,13 @@ export class FirstSight {
     private readonly modes: RegistryModes,
   ) {}
 
-  /** `run` is where to write (a locked session, or a plain transaction); `observed` spares a second MLflow read. */
-  async ensure(project: ResolvedProject, run: TxRunner, observed?: ObservedVersion[]): Promise<Sighting> {
+  /**
+   * `run` is where to write (a locked session, or a plain transaction) and `read` where to look
+   * first (default: `run`); `observed` spares a second MLflow read.
+   */
+  async ensure(project: ResolvedProject, run: TxRunner, observed?: ObservedVersion[], read: TxRunner = run): Promise<Sighting> {
     const model = project.modelName;
-    if ((await run((tx) => this.store.account(model, tx))).seenAt) return 'seen';
+    if ((await read((tx) => this.store.account(model, tx))).seenAt) return 'seen';
     const mode = await this.modes.of(project);
     const versions = observed ?? (await this.snapshots.read(model, mode));
     if (!versions) return 'missing';

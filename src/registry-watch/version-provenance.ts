@@ -32,7 +32,7 @@ export class VersionProvenance {
   /** Under the model's lock: writes what the model is owed, every tag at once. Never throws; what fails stays owed. */
   async writeQuietly(session: LockedSession, model: string): Promise<void> {
     try {
-      const rows = await session.run((tx) => this.store.owed(model, tx));
+      const rows = await session.read((tx) => this.store.owed(model, tx));
       const taken = await Promise.all(rows.map((row) => this.send(model, row)));
       const written = rows.filter((_, i) => taken[i]);
       if (written.length === 0) return;

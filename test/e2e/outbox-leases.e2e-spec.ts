@@ -130,4 +130,32 @@ describe('outbox leases', () => {
     expect((await transactions.run((tx) => store.recordAttempts(tx, delivered(second, ids)))).sort()).toEqual([...ids].sort());
     expect((await rowsOf(t, 'contested')).map((r) => [r.status, r.lease_owner, r.leased_until])).toEqual([['delivered', null, null], ['delivered', null, null]]);
   });
+
+  it('holds a row until it is released with its final payload, and leaves one the worker took once its hold ended', async () => {
+    const t = await start({ NOTIFY_WORKER_ENABLED: 'false' });
+    const store = t.app.get(OutboxStore);
+    const transactions = t.app.get(Transactions);
+    const row = (key: string, holdMs: number) => ({
+      kind: 'email' as const,
+      dedupeKey: `held|${key}`,
+      recipient: 'ml-team@rentcars.com',
+      project: 'churn',
+      executionArn: `arn:aws:states:us-east-1:123456789012:execution:churn-workflow:held-${key}`,
+      payload: { type: 'pipeline_run', notice: { version: 'as committed' } } as never,
+      holdMs,
+    });
+    const ids = await transactions.run((tx) => store.insert(tx, [row('waiting', 60_000), row('expired', 0)]));
+    expect(await store.claimDue(10, { owner: '6f1b7a3e-0000-4000-8000-000000000001', ms: 60_000 })).toEqual([expect.objectContaining({ dedupeKey: 'held|expired' })]);
+
+    const final = { type: 'pipeline_run', notice: { version: 'named the step' } } as never;
+    await store.release([{ id: ids.get('held|waiting')!, payload: final }, { id: ids.get('held|expired')!, payload: final }]);
+    const rows = await sql<{ dedupe_key: string; due: boolean; payload: { notice: { version: string } } }>(
+      t,
+      `SELECT dedupe_key, next_attempt_at <= now() AS due, payload FROM outbox WHERE dedupe_key LIKE 'held|%' ORDER BY dedupe_key`,
+    );
+    expect(rows.map((r) => [r.dedupe_key, r.due, r.payload.notice.version])).toEqual([
+      ['held|expired', true, 'as committed'],
+      ['held|waiting', true, 'named the step'],
+    ]);
+  });
 });

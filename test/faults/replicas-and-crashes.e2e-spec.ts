@@ -1,3 +1,4 @@
+import { StepFunctionsFake } from '../fakes/aws/step-functions-fake';
 import { FakeMlflow } from '../fakes/mlflow';
 import { SesFake } from '../fakes/ses/ses-fake';
 import { SlackSink } from '../fakes/slack/slack-sink';
@@ -157,6 +158,47 @@ describe('fault injection: replicas and crashes (built service, real processes)'
       expect(rows.filter((r, i) => !wasInFlight(r) && perRow[i] !== 1).map((r) => `${r.kind} ${r.recipient} ${r.execution_arn}`)).toEqual([]);
     } finally {
       await held.close();
+    }
+  }, 60_000);
+
+  faultScenario('4c', 'kill -9 before the failing step of committed failures is known, restart', async (counts) => {
+    const sfn = await StepFunctionsFake.start();
+    sfn.failAlways('hang', 'GetExecutionHistory'); // the lookups after the commit never end: the process dies first
+    try {
+      const env = { DATABASE_URL: await createTestDatabase(), MLFLOW_TRACKING_URI: mlflow.url, ...notifyEnv(ses, slack, { AWS_ENDPOINT_URL_SFN: sfn.endpoint }) };
+      const a = await launch(env);
+      const key = await createKey(a, 'fault-eventbridge', ['events']);
+      const answers: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const started = Date.now();
+        expect((await postEvent(a, key, makeSfnEvent({ project: 'churn', status: 'FAILED', execution: `crash-lookup-${i}` }))).status).toBe(202);
+        answers.push(Date.now() - started);
+      }
+      await waitUntil('every lookup to reach Step Functions', async () => sfn.callsOf('GetExecutionHistory').length >= 3, 2_000);
+      const heldAtKill = await withDatabase(env.DATABASE_URL, async (db) =>
+        (await db.query<{ n: string }>(`SELECT count(*) AS n FROM outbox WHERE execution_arn LIKE '%:crash-lookup-%' AND next_attempt_at > now()`)).rows[0].n,
+      );
+      await killApp(a.process);
+      const killedAt = Date.now();
+
+      await launch(env);
+      const rows = await drained(env.DATABASE_URL, 'crash-lookup-', 9, 20_000);
+      const perRow = await deliveriesPerRow(rows);
+      const mails = (await ses.emails()).filter((m) => m.subject.includes('— crash-lookup-'));
+      Object.assign(counts, {
+        events: answers.length,
+        slowest_answer_ms: Math.max(...answers),
+        held_at_kill: Number(heldAtKill),
+        sent_without_step: mails.filter((m) => !String(m.body.text).includes('Failed step')).length,
+        ...deliveryCounts(perRow),
+        drained_after_kill_ms: Date.now() - killedAt,
+      });
+      expect(Math.max(...answers)).toBeLessThan(1_000);
+      expect(Number(heldAtKill)).toBe(9);
+      expect(perRow).toEqual(rows.map(() => 1));
+      expect(mails.every((m) => !String(m.body.text).includes('Failed step'))).toBe(true);
+    } finally {
+      await sfn.close();
     }
   }, 60_000);
 

@@ -48,6 +48,8 @@ export interface TestAppOptions {
   databaseUrl?: string;
   /** Listen on a random loopback port (for real HTTP clients); default: inject only. */
   listen?: boolean;
+  /** The root logger (e.g. one writing to a capture, to read the lines); default: silent. */
+  logger?: pino.Logger;
 }
 
 /** Boots the whole app on a fresh database (or the given one), as main.ts does. */
@@ -64,7 +66,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     MLFLOW_TIMEOUT_MS: '1000',
     ...options.env,
   });
-  const app = await createApp(config, databaseUrl, pino({ level: 'silent' }));
+  const app = await createApp(config, databaseUrl, options.logger ?? pino({ level: 'silent' }));
   let baseUrl: string | undefined;
   if (options.listen) {
     await app.listen(0, '127.0.0.1');

@@ -18,15 +18,17 @@ export class FailedStepFinder {
 
   constructor(private readonly reader: StepFunctionsReader) {}
 
-  async find(executionArn: string, now = Date.now()): Promise<FailedState | undefined> {
-    if (now < this.pausedUntil) return undefined;
+  /** The failing step, or undefined when Step Functions does not name it within `timeoutMs` (at most {@link FAILED_STEP_TIMEOUT_MS}). */
+  async find(executionArn: string, timeoutMs = FAILED_STEP_TIMEOUT_MS): Promise<FailedState | undefined> {
+    if (Date.now() < this.pausedUntil || timeoutMs <= 0) return undefined;
+    const waitMs = Math.min(timeoutMs, FAILED_STEP_TIMEOUT_MS);
     const controller = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         controller.abort();
-        reject(new StepFunctionsError('timeout', 'GetExecutionHistory', `no answer within ${FAILED_STEP_TIMEOUT_MS} ms`));
-      }, FAILED_STEP_TIMEOUT_MS);
+        reject(new StepFunctionsError('timeout', 'GetExecutionHistory', `no answer within ${waitMs} ms`));
+      }, waitMs);
     });
     try {
       // The race bounds the wait even if an SDK layer were to ignore the abort.
@@ -40,8 +42,8 @@ export class FailedStepFinder {
       );
       return undefined;
     } finally {
+      // No abort once answered: an AbortSignal's abort builds a DOMException, with its stack, every time.
       clearTimeout(timer);
-      controller.abort();
     }
   }
 }

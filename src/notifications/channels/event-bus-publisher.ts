@@ -1,8 +1,10 @@
-import { EventBridgeClient, PutEventsCommand, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Lazy } from '../../common/lazy';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { DeliveryError, DeliveryOutcome } from '../notification.types';
+import { EVENTBRIDGE_CLIENT, eventBridgeSdk } from './eventbridge-client.factory';
 
 /** EventBridge's own limit on entries per PutEvents call. */
 export const PUT_EVENTS_MAX_ENTRIES = 10;
@@ -40,7 +42,7 @@ export function entryOutcome(entry: { EventId?: string; ErrorCode?: string; Erro
 @Injectable()
 export class EventBusPublisher implements OnApplicationShutdown {
   constructor(
-    private readonly client: EventBridgeClient,
+    @Inject(EVENTBRIDGE_CLIENT) private readonly client: Lazy<EventBridgeClient>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -48,7 +50,8 @@ export class EventBusPublisher implements OnApplicationShutdown {
   async putEvents(entries: PutEventsRequestEntry[]): Promise<DeliveryOutcome[]> {
     if (entries.length > PUT_EVENTS_MAX_ENTRIES) throw new Error(`PutEvents takes at most ${PUT_EVENTS_MAX_ENTRIES} entries`);
     try {
-      const answer = await this.client.send(new PutEventsCommand({ Entries: entries }), {
+      const { PutEventsCommand } = eventBridgeSdk();
+      const answer = await this.client.value.send(new PutEventsCommand({ Entries: entries }), {
         abortSignal: AbortSignal.timeout(this.config.outbox.sendTimeoutMs),
       });
       return entries.map((_, i) => entryOutcome(answer.Entries?.[i]));
@@ -58,6 +61,6 @@ export class EventBusPublisher implements OnApplicationShutdown {
   }
 
   onApplicationShutdown(): void {
-    this.client.destroy();
+    this.client.peek()?.destroy();
   }
 }

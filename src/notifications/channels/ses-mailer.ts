@@ -1,8 +1,10 @@
-import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import type { SESClient } from '@aws-sdk/client-ses';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Lazy } from '../../common/lazy';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { DeliveryError } from '../notification.types';
+import { SES_CLIENT, sesSdk } from './ses-client.factory';
 import type { RenderedEmail } from '../templates/pipeline-email';
 
 /** SES error names that mean "later", not "never". */
@@ -44,12 +46,13 @@ export function classifySesError(err: unknown): DeliveryError {
 @Injectable()
 export class SesMailer implements OnApplicationShutdown {
   constructor(
-    private readonly ses: SESClient,
+    @Inject(SES_CLIENT) private readonly ses: Lazy<SESClient>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   /** Sends one e-mail; resolves to the SES message id or throws a {@link DeliveryError}. */
   async send(from: string, to: string, email: RenderedEmail): Promise<string> {
+    const { SendEmailCommand } = sesSdk();
     const command = new SendEmailCommand({
       Source: from,
       Destination: { ToAddresses: [to] },
@@ -59,7 +62,7 @@ export class SesMailer implements OnApplicationShutdown {
       },
     });
     try {
-      const answer = await this.ses.send(command, { abortSignal: AbortSignal.timeout(this.config.outbox.sendTimeoutMs) });
+      const answer = await this.ses.value.send(command, { abortSignal: AbortSignal.timeout(this.config.outbox.sendTimeoutMs) });
       return answer.MessageId ?? '';
     } catch (err) {
       throw classifySesError(err);
@@ -68,6 +71,6 @@ export class SesMailer implements OnApplicationShutdown {
 
   /** After the outbox worker stopped (it stops in onModuleDestroy). */
   onApplicationShutdown(): void {
-    this.ses.destroy();
+    this.ses.peek()?.destroy();
   }
 }

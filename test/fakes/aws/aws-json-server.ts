@@ -17,6 +17,7 @@ export interface AwsCall {
   operation: string;
   body: any;
   at: number;
+  headers: IncomingMessage['headers'];
 }
 
 export type AwsOperation = (body: any) => unknown;
@@ -94,7 +95,7 @@ export class AwsJsonServer {
       } catch {
         return this.send(res, 400, { __type: 'SerializationException', message: 'body is not JSON' });
       }
-      this.calls.push({ operation, body, at: Date.now() });
+      this.calls.push({ operation, body, at: Date.now(), headers: req.headers });
       const fault = this.takeFault(operation);
       if (fault === 'hang') {
         this.hanging.add(res);

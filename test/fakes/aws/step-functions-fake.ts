@@ -33,6 +33,8 @@ export function failedRunHistory(): Record<string, unknown>[] {
 export class StepFunctionsFake extends AwsJsonServer {
   readonly stateMachines = new Map<string, { name: string; creationDate: Date }>();
   readonly executions = new Map<string, FakeExecution>();
+  /** When set, an execution never added answers with this history (benchmarks of unique executions). */
+  private anyExecutionHistory?: Record<string, unknown>[];
 
   private constructor() {
     super('application/x-amz-json-1.0', {
@@ -77,10 +79,23 @@ export class StepFunctionsFake extends AwsJsonServer {
     return execution;
   }
 
+  /** Every execution not added answers as a failed one with `history` (e.g. {@link failedRunHistory}). */
+  answerAnyExecution(history: Record<string, unknown>[]): void {
+    this.anyExecutionHistory = history;
+  }
+
   private execution(arn: unknown): FakeExecution {
-    const e = typeof arn === 'string' ? this.executions.get(arn) : undefined;
+    const e = typeof arn === 'string' ? (this.executions.get(arn) ?? this.anyExecution(arn)) : undefined;
     if (!e) throw new AwsJsonError('ExecutionDoesNotExist', `Execution Does Not Exist: '${String(arn)}'`);
     return e;
+  }
+
+  private anyExecution(arn: string): FakeExecution | undefined {
+    const match = /^arn:aws:states:[^:]+:\d+:execution:([^:]+):([^:]+)$/.exec(arn);
+    if (!this.anyExecutionHistory || !match) return undefined;
+    const [, stateMachine, name] = match;
+    const stateMachineArn = StepFunctionsFake.stateMachineArn(stateMachine);
+    return { executionArn: arn, stateMachineArn, name, status: 'FAILED', startDate: new Date(0), redriveCount: 0, history: this.anyExecutionHistory };
   }
 
   private listStateMachines(body: { maxResults?: number; nextToken?: string }) {

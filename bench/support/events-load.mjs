@@ -1,7 +1,6 @@
 // Helper processes for bench/events.bench.ts (plain JavaScript: no build needed).
-//   node bench/events.load.mjs sinks             → SES (aws-ses-v2-local) and a Slack sink on loopback; prints their URLs
-//   node bench/events.load.mjs ingest <json>     → autocannon POSTing unique EventBridge events; prints the result
-//   node bench/events.load.mjs baseline <json>   → the same load on GET /health/live, for comparison
+//   node bench/support/events-load.mjs sinks           → SES (aws-ses-v2-local) and a Slack sink on loopback; prints their URLs
+//   node bench/support/events-load.mjs ingest <json>   → autocannon POSTing unique EventBridge events; prints the result
 // Load and sinks run outside the app's process so that they do not share its event loop.
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';
@@ -94,17 +93,10 @@ async function ingest({ url, key, durationS, connections, project, status }) {
   );
 }
 
-/** The same load on GET /health/live (no key, no database): what this machine gives a route doing nothing. */
-async function baseline({ url, durationS, connections }) {
-  const result = await autocannon({ url: `${url}/health/live`, connections, duration: durationS });
-  process.stdout.write(JSON.stringify({ requestsPerSecond: result.requests.average, non2xx: result.non2xx, errors: result.errors }) + '\n');
-}
-
 const [mode, arg] = process.argv.slice(2);
 if (mode === 'sinks') await sinks();
 else if (mode === 'ingest') await ingest(JSON.parse(arg));
-else if (mode === 'baseline') await baseline(JSON.parse(arg));
 else {
-  process.stderr.write('usage: events.load.mjs sinks | ingest <json> | baseline <json>\n');
+  process.stderr.write('usage: events-load.mjs sinks | ingest <json>\n');
   process.exit(2);
 }
