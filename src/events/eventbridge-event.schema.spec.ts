@@ -70,6 +70,17 @@ describe('parseEventBridgeEvent', () => {
     expect(parsed.change).toMatchObject({ redriveCount: 0, executionName: 'sched-recsys-20261122T030000' });
   });
 
+  it('refuses an execution whose name, taken from a long ARN tail, would not fit', () => {
+    const event = loadEvent('sfn-succeeded');
+    delete event.detail.name;
+    event.detail.executionArn = `arn:aws:states:us-east-1:123456789012:execution:recsys-workflow:${'x'.repeat(257)}`;
+    const parsed = parseEventBridgeEvent(event);
+    expect(parsed.kind).toBe('invalid');
+    if (parsed.kind === 'invalid') expect(JSON.stringify(parsed)).toContain('detail.executionArn');
+    event.detail.executionArn = `arn:aws:states:us-east-1:123456789012:execution:recsys-workflow:${'x'.repeat(256)}`;
+    expect(parseEventBridgeEvent(event).kind).toBe('execution');
+  });
+
   it('strips NUL characters PostgreSQL would refuse', () => {
     expect(withoutNul({ a: 'x\u0000y', b: ['\u0000'], c: 1, d: null })).toEqual({ a: 'xy', b: [''], c: 1, d: null });
   });

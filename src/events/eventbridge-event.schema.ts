@@ -14,6 +14,8 @@ const envelopeSchema = z
   })
   .passthrough();
 
+/** Step Functions names executions in at most 80 characters; the column holds 256. */
+const MAX_NAME = 256;
 const epochMillis = z.number().finite().nonnegative().nullish();
 const text = z.string().nullish();
 
@@ -27,7 +29,7 @@ const executionDetailSchema = z
       .min(1)
       .max(32)
       .regex(/^[A-Z_]+$/, 'must be a Step Functions status such as SUCCEEDED'),
-    name: z.string().max(256).nullish(),
+    name: z.string().max(MAX_NAME).nullish(),
     startDate: epochMillis,
     stopDate: epochMillis,
     error: text,
@@ -35,7 +37,12 @@ const executionDetailSchema = z
     output: text,
     redriveCount: z.number().int().nonnegative().nullish(),
   })
-  .passthrough();
+  .passthrough()
+  // Without `name`, the execution is named by the ARN's tail, which must fit the same bound.
+  .refine((d) => !!d.name || nameFromArn(d.executionArn).length <= MAX_NAME, {
+    path: ['executionArn'],
+    message: `without detail.name, the execution name after the ARN's last ':' must be at most ${MAX_NAME} characters`,
+  });
 
 export type EventBridgeEnvelope = z.infer<typeof envelopeSchema>;
 

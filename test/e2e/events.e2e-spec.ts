@@ -206,6 +206,15 @@ describe('EventBridge ingestion of Step Functions events', () => {
       }
     });
 
+    it('answers INVALID_EVENT, not a 500, for an execution whose name from a long ARN tail would not fit', async () => {
+      const event = makeSfnEvent();
+      delete event.detail.name;
+      event.detail.executionArn = `${event.detail.executionArn}${'x'.repeat(300)}`;
+      const body = expectError(await post(event), 400, 'INVALID_EVENT');
+      expect(body.details).toEqual([{ field: 'detail.executionArn', problems: [expect.stringContaining('at most 256 characters')] }]);
+      expect(await sql('SELECT 1 FROM pipeline_events WHERE event_id = $1', [event.id])).toEqual([]);
+    });
+
     it('answers INVALID_EVENT for a body that is no envelope, and keeps unknown fields of a good one', async () => {
       expectError(await post({ hello: 'world' }), 400, 'INVALID_EVENT');
       expectError(await post([makeSfnEvent()]), 400, 'INVALID_EVENT');
