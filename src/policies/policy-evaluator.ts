@@ -1,4 +1,4 @@
-import type { Stage } from '../mlflow/stage';
+import type { Stage } from '../common/stage';
 import type { StagePolicy } from '../projects/project.types';
 import { checkDrift, checkMinHoursInStaging, checkNoRegression, checkRequiredTag, checkThreshold } from './policy-rules';
 import type { PolicyFacts, PolicyVerdict, RuleResult } from './policy-verdict';

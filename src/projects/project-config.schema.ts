@@ -1,6 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
-import { Stage, parseStage } from '../mlflow/stage';
+import { Stage, parseStage } from '../common/stage';
 import { THRESHOLD_HINT, parseThreshold } from './metric-threshold';
 import { parseRecipient } from './recipient';
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ZodIssue } from 'zod';
-import { Stage, parseStage } from '../mlflow/stage';
+import { Stage, parseStage } from '../common/stage';
 import { parseThreshold } from './metric-threshold';
 import { parseRecipient } from './recipient';
 import {

@@ -1,4 +1,4 @@
-import type { Stage } from '../mlflow/stage';
+import type { Stage } from '../common/stage';
 
 /**
  * The contract between the projects feature (which parses and stores config.yaml) and the features

@@ -4,7 +4,7 @@ import { AuditReader } from '../audit/audit-reader.service';
 import type { TxRunner } from '../database/transactions';
 import { MlflowClient } from '../mlflow/mlflow.client';
 import type { ModelVersion, Run } from '../mlflow/mlflow.types';
-import type { Stage } from '../mlflow/stage';
+import type { Stage } from '../common/stage';
 import type { PolicyFacts } from '../policies/policy-verdict';
 import { ProjectDirectory, ResolvedProject, StagePolicy } from '../projects/project.types';
 import type { RegistryMode } from '../registry-mode/registry-mode';

@@ -6,7 +6,7 @@ import { LockedSession, Transactions } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
 import { ApprovalNotices } from '../notifications/approval-notices';
 import { LifecyclePublisher } from '../notifications/lifecycle-publisher';
-import type { Stage } from '../mlflow/stage';
+import type { Stage } from '../common/stage';
 import { evaluatePolicy } from '../policies/policy-evaluator';
 import type { PolicyVerdict } from '../policies/policy-verdict';
 import { ProjectDirectory, ResolvedProject } from '../projects/project.types';

@@ -5,7 +5,7 @@ import { MlflowClient } from '../mlflow/mlflow.client';
 import { MlflowErrorCode, isMlflowError } from '../mlflow/mlflow.errors';
 import type { MlflowPage, ModelVersion, RegisteredModel, Run } from '../mlflow/mlflow.types';
 import { nameFilter } from '../mlflow/mlflow.wire';
-import type { Stage } from '../mlflow/stage';
+import type { Stage } from '../common/stage';
 
 export interface VersionWithRun {
   version: ModelVersion;

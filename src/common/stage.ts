@@ -1,4 +1,4 @@
-/** MLflow's model version stages, in MLflow's spelling. */
+/** The stages of a model version, in MLflow's names and spelling: the domain's vocabulary, shared by every feature. */
 export const STAGES = ['None', 'Staging', 'Production', 'Archived'] as const;
 export type Stage = (typeof STAGES)[number];
 
