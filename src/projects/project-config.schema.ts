@@ -1,7 +1,7 @@
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
 import { Stage, parseStage } from '../common/stage';
-import { THRESHOLD_HINT, parseThreshold } from './metric-threshold';
+import { THRESHOLD_HINT, parseThreshold } from '../policies/metric-threshold';
 import { parseRecipient } from './recipient';
 
 /**

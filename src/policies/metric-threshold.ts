@@ -1,4 +1,4 @@
-import type { Comparator, MetricThreshold } from './project.types';
+import type { Comparator, MetricThreshold } from './policy-types';
 
 const THRESHOLD = /^\s*(>=|<=|==|>|<)\s*([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*$/;
 
