@@ -1,15 +1,11 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Actor, Role } from '../auth/role';
 import { CurrentActor, Roles } from '../auth/roles.decorator';
-import { validationFailed } from '../common/errors/domain-error';
 import { DEFAULT_PAGE_SIZE, decodePageToken } from '../common/http/pagination';
+import { UuidParamPipe } from '../common/http/path-params';
 import { NotificationPageView, NotificationQueryDto, NotificationView } from './dto/notification.dto';
 import { NotificationsService } from './notifications.service';
-
-const uuidPipe = new ParseUUIDPipe({
-  exceptionFactory: () => validationFailed([{ field: 'id', problems: ['id must be a UUID'] }]),
-});
 
 const isSeqCursor = (c: Record<string, unknown>): c is { before_seq: number } =>
   Number.isSafeInteger(c.before_seq) && (c.before_seq as number) > 0;
@@ -37,14 +33,14 @@ export class NotificationsController {
   @Get(':id')
   @Roles(Role.READER)
   @ApiOkResponse({ type: NotificationView })
-  async get(@Param('id', uuidPipe) id: string): Promise<NotificationView> {
+  async get(@Param('id', UuidParamPipe) id: string): Promise<NotificationView> {
     return NotificationView.of(await this.notifications.get(id));
   }
 
   @Post(':id/retry')
   @HttpCode(200)
   @ApiOkResponse({ type: NotificationView, description: 'A dead notification, pending again with fresh attempts' })
-  async retry(@Param('id', uuidPipe) id: string, @CurrentActor() actor: Actor): Promise<NotificationView> {
+  async retry(@Param('id', UuidParamPipe) id: string, @CurrentActor() actor: Actor): Promise<NotificationView> {
     return NotificationView.of(await this.notifications.retry(id, actor.name));
   }
 }

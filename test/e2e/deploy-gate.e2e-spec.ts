@@ -120,6 +120,12 @@ describe('deploy gate', () => {
     expect(res.body).toMatchObject({ allowed: true, version: '2' });
   });
 
+  it('refuses a name no project can have alike through GET and POST', async () => {
+    const problems = [{ field: 'project', problems: ['project must be a project name (lowercase letters, digits, _ and -)'] }];
+    expect(expectError(await t.request('GET', '/deploy-gate/Recsys', { key: ci, query: { env: 'prd' } }), 400, 'VALIDATION_FAILED').details).toEqual(problems);
+    expect(expectError(await ask({ project: 'Recsys', env: 'prd' }), 400, 'VALIDATION_FAILED').details).toEqual(problems);
+  });
+
   it('answers 404 for an unknown project and 400 for an env the project does not list', async () => {
     expectError(await ask({ project: 'nope', env: 'prd' }), 404, 'PROJECT_NOT_FOUND');
     expect(expectError(await ask({ project: 'recsys', env: 'stg' }), 400, 'ENV_NOT_CONFIGURED').details.configured_envs.sort()).toEqual(['dev', 'prd']);

@@ -190,6 +190,14 @@ describe('projects API', () => {
     expectError(await t.request('DELETE', '/projects/nope'), 404, 'PROJECT_NOT_FOUND');
   });
 
+  it('refuses a path name no project can have with 400, before reading the body', async () => {
+    const problems = [{ field: 'name', problems: ['name must be a project name (lowercase letters, digits, _ and -)'] }];
+    expect(expectError(await t.request('GET', '/projects/Not%20A%20Name'), 400, 'VALIDATION_FAILED').details).toEqual(problems);
+    expect(expectError(await putYaml('Recsys', makeYaml('Recsys')), 400, 'VALIDATION_FAILED').details).toEqual(problems);
+    expectError(await t.request('DELETE', '/projects/-x'), 400, 'VALIDATION_FAILED');
+    expect(await rowsNamed('Recsys')).toEqual([]);
+  });
+
   it('validates without storing, answering the resolved settings', async () => {
     const res = await t.request('POST', '/projects/validate', {
       raw: { payload: makeYaml('dry', 'notifications: { on_failure: ["slack:nowhere"] }\n'), contentType: 'application/yaml' },
@@ -232,7 +240,7 @@ describe('projects API', () => {
   it('keeps _errors, _reload and validate from being taken for project names', async () => {
     expect(await t.request('GET', '/projects/_errors', { key: readerKey })).toEqual(expect.objectContaining({ status: 200, body: { items: [] } }));
     expectError(await t.request('POST', '/projects/_reload'), 409, 'PROJECTS_DIR_NOT_SET');
-    expectError(await putYaml('_errors', makeYaml('_errors')), 400, 'INVALID_PROJECT_CONFIG');
+    expectError(await putYaml('_errors', makeYaml('_errors')), 400, 'VALIDATION_FAILED');
   });
 
   it('enforces roles: readers read and validate, only admins write', async () => {
