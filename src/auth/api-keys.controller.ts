@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { DEFAULT_PAGE_SIZE, PageQueryDto, decodeOffsetToken } from '../common/http/pagination';
+import { DEFAULT_PAGE_SIZE, PageQueryDto } from '../common/http/pagination';
 import { UuidParamPipe } from '../common/http/path-params';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyPageView, ApiKeyView, CreateApiKeyDto, IssuedApiKeyView } from './dto/api-key.dto';
@@ -24,7 +24,7 @@ export class ApiKeysController {
   @Get()
   @ApiOkResponse({ type: ApiKeyPageView })
   async list(@Query() query: PageQueryDto): Promise<ApiKeyPageView> {
-    const page = await this.keys.list(decodeOffsetToken(query.page_token), query.max_results ?? DEFAULT_PAGE_SIZE);
+    const page = await this.keys.list(query.max_results ?? DEFAULT_PAGE_SIZE, query.page_token);
     return { ...page, items: page.items.map(ApiKeyView.of) };
   }
 

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Page, decodePageToken, keysetPage } from '../common/http/pagination';
+import { Keyset, Page, cursorField } from '../common/http/pagination';
 import { ShortCache } from '../common/short-cache';
 import { Metrics } from '../metrics/metrics';
 import { isMlflowError } from '../mlflow/mlflow.errors';
@@ -34,6 +34,8 @@ type Evaluation =
 
 /** Confirming a drift re-reads at most this many times while modelgate itself keeps changing the model. */
 const CONFIRM_ATTEMPTS = 3;
+/** Newest first: the next page starts after the last decision's time and id. */
+const DECISION_PAGES = new Keyset<DecisionCursor>({ decidedAt: cursorField.instant, id: cursorField.uuid });
 
 export interface AllowedDeployment {
   decisionId: string;
@@ -167,9 +169,9 @@ export class DeployGateService {
   }
 
   async list(filter: DecisionFilter, limit: number, pageToken?: string): Promise<Page<DeployDecisionRecord>> {
-    const after = decodePageToken(pageToken, (c): c is DecisionCursor & Record<string, unknown> => typeof c.decidedAt === 'string' && typeof c.id === 'string');
+    const after = DECISION_PAGES.decode(pageToken);
     const rows = await this.decisions.list(filter, limit + 1, after);
-    return keysetPage(rows, limit, (last) => ({ decidedAt: last.decidedAt.toISOString(), id: last.id }));
+    return DECISION_PAGES.page(rows, limit, (last) => ({ decidedAt: last.decidedAt.toISOString(), id: last.id }));
   }
 
   private async findProject(req: GateRequest): Promise<ResolvedProject> {

@@ -2,13 +2,10 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Actor, Role } from '../auth/role';
 import { CurrentActor, Roles } from '../auth/roles.decorator';
-import { DEFAULT_PAGE_SIZE, decodePageToken } from '../common/http/pagination';
+import { DEFAULT_PAGE_SIZE } from '../common/http/pagination';
 import { UuidParamPipe } from '../common/http/path-params';
 import { NotificationPageView, NotificationQueryDto, NotificationView } from './dto/notification.dto';
 import { NotificationsService } from './notifications.service';
-
-const isSeqCursor = (c: Record<string, unknown>): c is { before_seq: number } =>
-  Number.isSafeInteger(c.before_seq) && (c.before_seq as number) > 0;
 
 @ApiTags('notifications')
 @ApiBearerAuth()
@@ -20,13 +17,8 @@ export class NotificationsController {
   @Roles(Role.READER)
   @ApiOkResponse({ type: NotificationPageView, description: 'The delivery log, newest first' })
   async list(@Query() query: NotificationQueryDto): Promise<NotificationPageView> {
-    const cursor = decodePageToken(query.page_token, isSeqCursor);
-    const page = await this.notifications.list({
-      status: query.status,
-      kind: query.kind,
-      beforeSeq: cursor?.before_seq,
-      limit: query.max_results ?? DEFAULT_PAGE_SIZE,
-    });
+    const filter = { status: query.status, kind: query.kind };
+    const page = await this.notifications.list(filter, query.max_results ?? DEFAULT_PAGE_SIZE, query.page_token);
     return { ...page, items: page.items.map(NotificationView.of) };
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action';
 import { AuditLog } from '../audit/audit-log.service';
-import { Page, decodePageToken, keysetPage } from '../common/http/pagination';
+import { Keyset, Page, cursorField } from '../common/http/pagination';
 import { LockedSession, Transactions } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
 import { ApprovalNotices } from '../notifications/approval-notices';
@@ -34,6 +34,8 @@ export type DryRunOutcome = 'apply' | 'await_approval' | 'deny';
 export type PromoteResult = { dryRun: true; outcome: DryRunOutcome; verdict: PolicyVerdict } | { dryRun: false; promotion: Promotion };
 
 const DEFAULT_TTL_HOURS = 72;
+/** Newest first: the next page starts after the last promotion's creation and id. */
+const PROMOTION_PAGES = new Keyset<PromotionCursor>({ createdAt: cursorField.instant, id: cursorField.uuid });
 const ROLLBACK_VERDICT: PolicyVerdict = { allowed: true, approvals_required: 0, rules: [], note: 'a rollback returns the previous Production version without a policy re-check' };
 
 /** The promotion use cases: request (with its policy gates), read, roll back. Approvals live in ApprovalsService. */
@@ -135,9 +137,9 @@ export class PromotionsService {
   }
 
   async list(filter: PromotionFilter, limit: number, pageToken?: string): Promise<Page<Promotion>> {
-    const after = decodePageToken(pageToken, (c): c is PromotionCursor & Record<string, unknown> => typeof c.createdAt === 'string' && typeof c.id === 'string');
+    const after = PROMOTION_PAGES.decode(pageToken);
     const rows = await this.store.list(filter, limit + 1, after);
-    return keysetPage(rows, limit, (last) => ({ createdAt: last.createdAt.toISOString(), id: last.id }));
+    return PROMOTION_PAGES.page(rows, limit, (last) => ({ createdAt: last.createdAt.toISOString(), id: last.id }));
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { validationFailed } from '../common/errors/domain-error';
-import { DEFAULT_PAGE_SIZE, decodeOffsetToken, encodePageToken } from '../common/http/pagination';
+import { DEFAULT_PAGE_SIZE, Keyset, cursorField } from '../common/http/pagination';
 import { MlflowClient } from '../mlflow/mlflow.client';
 import { MlflowErrorCode, isMlflowError } from '../mlflow/mlflow.errors';
 import type { MlflowPage, ModelVersion, RegisteredModel, Run } from '../mlflow/mlflow.types';
@@ -26,6 +26,8 @@ export interface RunSearch extends PageRequest {
 }
 
 const NEWEST_FIRST = ['version_number DESC'];
+/** A stage's versions, newest first: the next page starts below the last version listed. */
+const IN_STAGE_PAGES = new Keyset<{ before_version: number }>({ before_version: cursorField.seq });
 /** Stage-filtered lists walk every version of a model in pages this big. */
 const SCAN_PAGE_SIZE = 1000;
 const MAX_SCAN_PAGES = 200;
@@ -67,11 +69,11 @@ export class RegistryService {
       ]);
       return { ...page, items: withAliases(page.items, model) };
     }
-    const offset = decodeOffsetToken(q.pageToken);
+    const before = IN_STAGE_PAGES.decode(q.pageToken)?.before_version ?? Infinity;
     const [all, model] = await Promise.all([this.allVersions(filter), this.mlflow.getRegisteredModel(name)]);
-    const inStage = all.filter((v) => v.stage === q.stage);
-    const items = withAliases(inStage.slice(offset, offset + maxResults), model);
-    return inStage.length > offset + maxResults ? { items, nextPageToken: encodePageToken({ offset: offset + maxResults }) } : { items };
+    const inStage = all.filter((v) => v.stage === q.stage && Number(v.version) < before).sort((a, b) => Number(b.version) - Number(a.version));
+    const page = IN_STAGE_PAGES.page(inStage.slice(0, maxResults + 1), maxResults, (last) => ({ before_version: Number(last.version) }));
+    return { items: withAliases(page.items, model), ...(page.next_page_token ? { nextPageToken: page.next_page_token } : {}) };
   }
 
   /**

@@ -301,6 +301,26 @@ describe('EventBridge ingestion of Step Functions events', () => {
       expect(second.body.items[0].execution_arn).not.toBe(first.body.items[0].execution_arn);
       expectError(await t.request('GET', '/pipeline-runs', { key: readerKey, query: { status: 'nope' } }), 400, 'VALIDATION_FAILED');
     });
+
+    it('pages by keyset: a run that starts meanwhile neither repeats one nor hides one, and runs without a start come last', async () => {
+      const run = (execution: string, startDate: number | null) =>
+        makeSfnEvent({ project: 'churn', status: 'RUNNING', execution, detail: { startDate, stopDate: null } });
+      const day = (d: number) => Date.UTC(2030, 0, d);
+      for (const event of [run('paging-1', day(1)), run('paging-2', day(2)), run('paging-3', day(3)), run('unstarted-a', null), run('unstarted-b', null)]) {
+        expect((await post(event)).status).toBe(202);
+      }
+      const query = { project: 'churn', status: 'RUNNING', max_results: '2' };
+      const page = async (token?: string) => {
+        const res = await t.request('GET', '/pipeline-runs', { key: readerKey, query: token ? { ...query, page_token: token } : query });
+        return { names: res.body.items.map((r: { execution_name: string }) => r.execution_name), next: res.body.next_page_token as string | undefined };
+      };
+      const first = await page();
+      expect(first.names).toEqual(['paging-3', 'paging-2']);
+      expect((await post(run('paging-4', day(4)))).status).toBe(202);
+      const second = await page(first.next);
+      expect(second.names).toEqual(['paging-1', 'unstarted-a']);
+      expect(await page(second.next)).toEqual({ names: ['unstarted-b'], next: undefined });
+    });
   });
 });
 

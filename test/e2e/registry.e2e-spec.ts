@@ -105,6 +105,17 @@ describe('registry read API', () => {
     expect(bad.details).toEqual([{ field: 'stage', problems: [expect.stringContaining('None, Staging, Production, Archived')] }]);
   });
 
+  it('pages a stage by version: a version entering the stage meanwhile repeats none of the next page', async () => {
+    for (let i = 0; i < 3; i++) mlflow.seed.modelVersion({ name: 'paged', stage: 'Staging' });
+    const versionsOf = (res: { body: { items: { version: string }[] } }) => res.body.items.map((v) => v.version);
+    const first = await get('/models/paged/versions', { stage: 'Staging', max_results: '2' });
+    expect(versionsOf(first)).toEqual(['3', '2']);
+    mlflow.seed.modelVersion({ name: 'paged', stage: 'Staging' });
+    const second = await get('/models/paged/versions', { stage: 'Staging', max_results: '2', page_token: first.body.next_page_token });
+    expect(second.body).toEqual({ items: [expect.objectContaining({ version: '1' })] });
+    expectError(await get('/models/paged/versions', { stage: 'Staging', page_token: 'bm9wZQ' }), 400, 'VALIDATION_FAILED');
+  });
+
   it('answers 404 MODEL_NOT_FOUND for the versions of an unknown model', async () => {
     expectError(await get('/models/nope/versions'), 404, 'MODEL_NOT_FOUND');
     expectError(await get('/models/nope/versions', { stage: 'Staging' }), 404, 'MODEL_NOT_FOUND');

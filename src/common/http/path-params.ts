@@ -4,13 +4,15 @@ import { PROJECT_NAME } from '../project-name';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+
 /** The path parameter's name (`:id` → `id`), as `details[].field` names it. */
 const fieldOf = (metadata: ArgumentMetadata | undefined, fallback: string) => metadata?.data ?? fallback;
 
 /** A modelgate id in a path (promotion, notification, API key): a UUID. */
 export class UuidParamPipe implements PipeTransform<string, string> {
   transform(value: string, metadata?: ArgumentMetadata): string {
-    if (!UUID.test(value)) {
+    if (!isUuid(value)) {
       const field = fieldOf(metadata, 'id');
       throw validationFailed([{ field, problems: [`${field} must be a UUID`] }]);
     }
