@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action';
 import { AuditLog } from '../audit/audit-log.service';
 import { Keyset, Page, cursorField } from '../common/http/pagination';
-import { LockedSession, Transactions } from '../database/transactions';
+import type { LockedSession } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
 import { ApprovalNotices } from '../notifications/approval-notices';
 import { LifecyclePublisher } from '../notifications/lifecycle-publisher';
@@ -47,7 +47,6 @@ export class PromotionsService {
     private readonly store: PromotionStore,
     private readonly applier: PromotionApplier,
     private readonly lock: PromotionLock,
-    private readonly transactions: Transactions,
     private readonly audit: AuditLog,
     private readonly modes: RegistryModes,
     private readonly metrics: Metrics,

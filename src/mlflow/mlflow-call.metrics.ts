@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { MlflowCallObserver, MlflowCallRecord } from '../mlflow/mlflow-call.observer';
-import { Metrics } from './metrics';
+import { MlflowCallObserver, MlflowCallRecord } from './mlflow-call.observer';
+import { Metrics } from '../metrics/metrics';
 
 /** Times every MLflow call in `modelgate_mlflow_request_duration_seconds{endpoint,outcome}` (both bounded sets). */
 @Injectable()
