@@ -8,7 +8,7 @@ import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { CommonError, CommonErrorCode } from './common/errors/domain-error';
 import { GLOBAL_BODY_LIMIT } from './common/http/body-limit.decorator';
-import type { RouteBodyConfig } from './common/http/raw-json-body.decorator';
+import type { RouteBodyConfig } from './common/http/raw-body.decorator';
 import { requestIdOf } from './common/http/request-id';
 import { securityHeaders } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';

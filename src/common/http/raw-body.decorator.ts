@@ -1,6 +1,6 @@
 import { RouteConfig } from '@nestjs/platform-fastify';
 
-/** Fastify route config read by createApp's body parsers and onRoute hook. */
+/** Fastify route config read by createApp's body parsers and onRoute hook: a route's body limit, and whether its body arrives raw. */
 export interface RouteBodyConfig {
   body_limit?: number;
   /** The media type whose body reaches this route's handler as the exact string received, unparsed. */
