@@ -144,12 +144,16 @@ describe('notification delivery through the outbox', () => {
   });
 
   it('pages the delivery log newest first', async () => {
+    const [older, newer] = [makeSfnEvent({ status: 'FAILED', execution: 'paged-log-1' }), makeSfnEvent({ status: 'FAILED', execution: 'paged-log-2' })];
+    for (const event of [older, newer]) expect((await post(t, event)).status).toBe(202); // two e-mails each
     const first = await t.request('GET', '/notifications', { key: readerKey, query: { max_results: '2' } });
-    expect(first.body.items).toHaveLength(2);
     const second = await t.request('GET', '/notifications', {
       key: readerKey,
       query: { max_results: '2', page_token: first.body.next_page_token },
     });
+    const arns = (page: { body: { items: { execution_arn: string }[] } }) => page.body.items.map((n) => n.execution_arn);
+    expect(arns(first)).toEqual([arnOf(newer), arnOf(newer)]);
+    expect(arns(second)).toEqual([arnOf(older), arnOf(older)]);
     const ids = [...first.body.items, ...second.body.items].map((n: { id: string }) => n.id);
     expect(new Set(ids).size).toBe(4);
     expect(new Date(first.body.items[0].created_at) >= new Date(second.body.items[1].created_at)).toBe(true);

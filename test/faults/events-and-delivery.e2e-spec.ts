@@ -4,7 +4,8 @@ import { notifyEnv } from '../fixtures/events/app-env';
 import { SfnEvent, makeSfnEvent } from '../fixtures/events/factories';
 import { TestApp, startTestApp } from '../helpers/test-app';
 import { withDatabase } from '../helpers/test-database';
-import { faultScenario, waitUntil } from './support/fault-summary';
+import { waitUntil } from '../helpers/wait';
+import { faultScenario } from './support/fault-summary';
 
 const TEAM = 'ml-team@rentcars.com';
 const ONCALL = 'oncall@rentcars.com';
