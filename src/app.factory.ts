@@ -18,7 +18,7 @@ import { NestPinoLogger } from './logging/nest-logger';
 import { logRequests } from './logging/request-log';
 import { recordHttpMetrics } from './metrics/http-metrics';
 import { Metrics } from './metrics/metrics';
-import { OUTBOX_LANES } from './notifications/outbox.worker';
+import { OUTBOX_LANES } from './outbox/outbox.worker';
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 const FORM_TYPE = 'application/x-www-form-urlencoded';

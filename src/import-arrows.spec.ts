@@ -14,6 +14,9 @@ interface Arrow {
 const ARROWS: Arrow[] = [
   { from: 'policies', only: ['policies', 'common'] },
   { from: 'registry-watch', never: ['promotions', 'deploy-gate'] },
+  // The outbox sends rows; the features owning them register their channels into it.
+  { from: 'outbox', never: ['notifications', 'lifecycle-events', 'events', 'promotions', 'deploy-gate', 'registry-watch', 'slack'] },
+  { from: 'lifecycle-events', never: ['notifications', 'events', 'promotions', 'deploy-gate', 'registry-watch', 'slack'] },
 ];
 
 const SRC = __dirname;

@@ -12,6 +12,7 @@ import { versionUri } from '../registry-mode/stage-aliases';
 import { DriftCheckRequests } from '../registry-watch/drift-check-requests';
 import { UnaccountedVersion, unaccountedIn } from '../registry-watch/stage-accounts';
 import { DeployOutcome, GateQuestion, decide } from './deploy-decision';
+import { DeployDecisionLog } from './deploy-decision-log';
 import { DecisionCursor, DecisionFilter, DeployDecisionRecord, DeployDecisionStore, NewDeployDecision } from './deploy-decision.store';
 import { DeployGateError, DeployGateErrorCode } from './deploy-gate.errors';
 import { GateRegistryReader } from './gate-registry-reader';
@@ -64,6 +65,7 @@ export class DeployGateService {
     private readonly projects: ProjectDirectory,
     private readonly registry: GateRegistryReader,
     private readonly decisions: DeployDecisionStore,
+    private readonly decisionLog: DeployDecisionLog,
     private readonly metrics: Metrics,
     private readonly driftChecks: DriftCheckRequests,
     private readonly modes: RegistryModes,
@@ -208,7 +210,7 @@ export class DeployGateService {
       pipelineUrl: req.pipelineUrl ?? null,
     };
     try {
-      return await this.decisions.insert(decision);
+      return await this.decisionLog.record(decision);
     } catch (err) {
       this.logger.error({ err, decision }, 'deploy decision could not be stored');
       return undefined;

@@ -77,5 +77,10 @@ export abstract class PipelineEventStore {
   abstract findRun(executionArn: string): Promise<PipelineRun | undefined>;
   abstract eventsOf(executionArn: string): Promise<PipelineEventRecord[]>;
   /** The (execution, status, redrive count) already stored for these executions, as `arn|status|redrive` keys. */
+  /**
+   * Deletes at most `limit` events received before `cutoff` whose execution has no notification
+   * left in the outbox (so a run is never listed without its notifications); answers how many.
+   */
+  abstract purgeSettled(cutoff: Date, limit: number): Promise<number>;
   abstract seenStatuses(executionArns: string[]): Promise<Set<string>>;
 }

@@ -161,4 +161,16 @@ export class TypeOrmPipelineEventStore extends PipelineEventStore {
     );
     return new Set(rows.map((r) => statusKey(r.execution_arn, r.status, r.redrive_count)));
   }
+
+  async purgeSettled(cutoff: Date, limit: number): Promise<number> {
+    const [, count]: [unknown, number] = await this.repo.query(
+      `DELETE FROM pipeline_events WHERE id IN (
+         SELECT p.id FROM pipeline_events p
+         WHERE p.received_at < $1
+           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.execution_arn = p.execution_arn)
+         LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      [cutoff, limit],
+    );
+    return count;
+  }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Keyset, Page, cursorField } from '../common/http/pagination';
-import type { OutboxItem } from '../notifications/notification.types';
+import type { OutboxItem } from '../outbox/outbox.types';
 import { NotificationsService } from '../notifications/notifications.service';
 import { EventsError, EventsErrorCode } from './events.errors';
 import { PipelineEventRecord, PipelineEventStore, PipelineRun, RunCursor } from './pipeline-event.store';

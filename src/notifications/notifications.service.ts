@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Page, SEQ_PAGES } from '../common/http/pagination';
-import type { OutboxItem, OutboxKind, OutboxStatus } from './notification.types';
+import type { OutboxItem, OutboxKind, OutboxStatus } from '../outbox/outbox.types';
 import { NotificationsError, NotificationsErrorCode } from './notifications.errors';
-import { OutboxSignal } from './outbox.signal';
-import { OutboxStore } from './outbox.store';
+import { OutboxSignal } from '../outbox/outbox.signal';
+import { OutboxStore } from '../outbox/outbox.store';
 
 export interface NotificationFilter {
   status?: OutboxStatus;

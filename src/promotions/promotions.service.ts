@@ -5,7 +5,7 @@ import { Keyset, Page, cursorField } from '../common/http/pagination';
 import type { LockedSession } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
 import { ApprovalNotices } from '../notifications/approval-notices';
-import { LifecyclePublisher } from '../notifications/lifecycle-publisher';
+import { LifecyclePublisher } from '../lifecycle-events/lifecycle-publisher';
 import type { Stage } from '../common/stage';
 import { evaluatePolicy } from '../policies/policy-evaluator';
 import type { PolicyVerdict } from '../policies/policy-verdict';

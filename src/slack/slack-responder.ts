@@ -2,8 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import axios, { AxiosInstance, isAxiosError } from 'axios';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { classifySlackAnswer } from '../notifications/channels/slack-webhook';
-import { DeliveryError } from '../notifications/notification.types';
+import { classifySlackAnswer } from '../notifications/slack/slack-webhook';
+import { DeliveryError } from '../outbox/outbox.types';
 import type { SlackReply } from './decision-message';
 
 /** Attempts per reply; the recovery loop tries again later when all fail. */

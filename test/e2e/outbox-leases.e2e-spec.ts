@@ -1,5 +1,5 @@
 import { Transactions } from '../../src/database/transactions';
-import { OutboxStore } from '../../src/notifications/outbox.store';
+import { OutboxStore } from '../../src/outbox/outbox.store';
 import { SesFake } from '../fakes/ses/ses-fake';
 import { SlackSink } from '../fakes/slack/slack-sink';
 import { notifyEnv } from '../fixtures/events/app-env';

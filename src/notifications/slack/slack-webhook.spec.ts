@@ -1,7 +1,7 @@
 import { Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../../config/app-config';
-import { DeliveryError } from '../notification.types';
+import { DeliveryError } from '../../outbox/outbox.types';
 import { SlackWebhook } from './slack-webhook';
 
 describe('SlackWebhook deadline', () => {

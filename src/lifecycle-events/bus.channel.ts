@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
-import { BusEventPayload, isBusEventPayload } from '../lifecycle-events';
-import { DeliveryChannel, DeliveryOutcome, OutboxItem, outcomeOf } from '../notification.types';
+import { BusEventPayload, isBusEventPayload } from './lifecycle-events';
+import { DeliveryChannel, DeliveryOutcome, OutboxItem, outcomeOf } from '../outbox/outbox.types';
 import { EventBusPublisher, PUT_EVENTS_MAX_ENTRIES } from './event-bus-publisher';
 
 export function putEventsEntry(p: BusEventPayload): PutEventsRequestEntry {

@@ -1,5 +1,5 @@
 import type { Tx } from '../database/transactions';
-import type { NewOutboxItem, NotificationMessage, OutboxItem, OutboxKind, OutboxStatus } from './notification.types';
+import type { NewOutboxItem, OutboxItem, OutboxKind, OutboxStatus } from './outbox.types';
 
 /** A row to add, held (not due) for `holdMs` when given. */
 export interface OutboxRowToAdd extends NewOutboxItem {
@@ -9,7 +9,7 @@ export interface OutboxRowToAdd extends NewOutboxItem {
 /** A held row made due, with its final payload when given. */
 export interface ReleasedRow {
   id: string;
-  payload?: NotificationMessage;
+  payload?: object;
 }
 
 /** The result of one attempt, to record on a claimed row. */
@@ -52,4 +52,6 @@ export abstract class OutboxStore {
   abstract revive(id: string): Promise<OutboxItem | undefined>;
   /** Rows still to deliver and the age of the oldest, for readiness and metrics. */
   abstract pendingSummary(): Promise<{ pending: number; oldestCreatedAt: Date | null }>;
+  /** Deletes at most `limit` rows delivered before `cutoff`; answers how many. */
+  abstract purgeDelivered(cutoff: Date, limit: number): Promise<number>;
 }

@@ -1,4 +1,4 @@
-import type { DeliveryOutcome, OutboxStatus } from './notification.types';
+import type { DeliveryOutcome, OutboxStatus } from './outbox.types';
 
 /** Longest wait between two attempts. */
 export const MAX_RETRY_DELAY_MS = 60 * 60 * 1000;

@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, Repository } from 'typeorm';
 import { Tx, entityManagerOf } from '../database/transactions';
 import { valuesList } from '../database/values-list';
-import type { OutboxItem } from './notification.types';
+import type { OutboxItem } from './outbox.types';
 import { OutboxEntity } from './outbox.entity';
 import { AttemptRecord, OutboxFilter, OutboxRowToAdd, OutboxStore, ReleasedRow } from './outbox.store';
 
@@ -199,5 +199,14 @@ export class TypeOrmOutboxStore extends OutboxStore {
       `SELECT count(*) AS pending, min(created_at) AS oldest FROM outbox WHERE status = 'pending'`,
     );
     return { pending: Number(rows[0].pending), oldestCreatedAt: rows[0].oldest };
+  }
+
+  async purgeDelivered(cutoff: Date, limit: number): Promise<number> {
+    const [, count]: [unknown, number] = await this.repo.query(
+      `DELETE FROM outbox WHERE id IN (
+         SELECT id FROM outbox WHERE status = 'delivered' AND delivered_at < $1 LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      [cutoff, limit],
+    );
+    return count;
   }
 }

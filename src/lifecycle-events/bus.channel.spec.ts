@@ -1,4 +1,4 @@
-import { DeliveryError } from '../notification.types';
+import { DeliveryError } from '../outbox/outbox.types';
 import { batchesOf } from './bus.channel';
 import { classifyPutEventsError, entryOutcome } from './event-bus-publisher';
 

@@ -3,7 +3,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Lazy } from '../../common/lazy';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { DeliveryError } from '../notification.types';
+import { DeliveryError } from '../../outbox/outbox.types';
 import { SES_CLIENT, sesSdk } from './ses-client.factory';
 import type { RenderedEmail } from '../templates/pipeline-email';
 

@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { OutboxKind, OutboxStatus } from './notification.types';
+import type { OutboxKind, OutboxStatus } from './outbox.types';
 
 /** The `outbox` table (migrations 1763900300000, 1764100250000). Its hot paths are raw SQL in the store. */
 @Entity('outbox')

@@ -14,9 +14,8 @@ import {
   promotionDetail,
   stageChangedDetails,
 } from './lifecycle-events';
-import type { NewOutboxItem, OutboxItem } from './notification.types';
-import { Outbox } from './outbox';
-import { isNotificationMessage, subjectOf } from './templates/messages';
+import { Outbox } from '../outbox/outbox';
+import type { NewOutboxItem } from '../outbox/outbox.types';
 
 /**
  * Puts modelgate's lifecycle events in the outbox, in the caller's transaction, so an event is
@@ -102,45 +101,23 @@ export class LifecyclePublisher {
     return this.outbox.add(tx, items);
   }
 
-  /** Notifications that just went dead (never bus rows: a failed bus event is not announced on the bus). */
-  async notificationsFailed(tx: Tx, dead: { item: OutboxItem; attempts: number; error: string | null }[]): Promise<number> {
+  /** Notifications that just went dead, one event per death (a revived row may die again). */
+  async notificationsFailed(tx: Tx, failures: LifecycleEventMap['Notification Failed'][]): Promise<number> {
     const bus = this.config.eventBusName;
-    if (!bus) return 0;
-    const items = dead
-      .filter(({ item }) => item.kind !== 'bus')
-      .map(({ item, attempts, error }) =>
-        busOutboxItem(bus, 'Notification Failed', failureDetail(item, attempts, error), {
-          // The row and this event commit together, once per death (a revived row may die again).
-          dedupeKey: `notification_failed|${item.id}|${randomUUID()}`,
-          time: new Date(),
-          project: item.project,
-          executionArn: item.executionArn,
-        }),
-      );
-    return items.length ? this.outbox.add(tx, items) : 0;
+    if (!bus || failures.length === 0) return 0;
+    const items = failures.map((detail) =>
+      busOutboxItem(bus, 'Notification Failed', detail, {
+        dedupeKey: `notification_failed|${detail.notification_id}|${randomUUID()}`,
+        time: new Date(),
+        project: detail.project,
+        executionArn: detail.execution_arn,
+      }),
+    );
+    return this.outbox.add(tx, items);
   }
 
   /** Call after the commit that added events. */
   wake(): void {
     if (this.enabled) this.outbox.wake();
   }
-}
-
-function failureDetail(item: OutboxItem, attempts: number, error: string | null): LifecycleEventMap['Notification Failed'] {
-  const message = isNotificationMessage(item.payload) ? item.payload : undefined;
-  const approval = message?.type === 'approval_needed' ? message.notice : undefined;
-  const drift = message?.type === 'registry_drift' ? message.notice : undefined;
-  return {
-    notification_id: item.id,
-    channel: item.kind,
-    recipient: item.recipient,
-    subject: message ? subjectOf(message) : null,
-    project: item.project,
-    execution_arn: item.executionArn,
-    model: approval?.model ?? drift?.model ?? null,
-    version: approval?.version ?? (drift?.drifts.length === 1 ? drift.drifts[0].version : null),
-    promotion_id: approval?.promotion_id ?? null,
-    attempts,
-    error,
-  };
 }

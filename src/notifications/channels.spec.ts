@@ -1,5 +1,5 @@
-import { classifySesError } from './ses-mailer';
-import { classifySlackAnswer, parseRetryAfter } from './slack-webhook';
+import { classifySesError } from './email/ses-mailer';
+import { classifySlackAnswer, parseRetryAfter } from './slack/slack-webhook';
 
 describe('Slack answers', () => {
   it('reads Retry-After in seconds or as a date', () => {

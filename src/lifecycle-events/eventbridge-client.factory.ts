@@ -1,8 +1,8 @@
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { FactoryProvider } from '@nestjs/common';
-import { Lazy } from '../../common/lazy';
-import type { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.module';
+import { Lazy } from '../common/lazy';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
 
 /** The EventBridge SDK, loaded at the first bus event: an idle replica (or one without EVENT_BUS_NAME) never needs it. */
 export const eventBridgeSdk = (): typeof import('@aws-sdk/client-eventbridge') => require('@aws-sdk/client-eventbridge');

@@ -5,8 +5,8 @@ import { APP_CONFIG } from '../config/config.module';
 import { Transactions } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
 import { decideDelivery } from './delivery-policy';
-import { LifecyclePublisher } from './lifecycle-publisher';
-import type { DeliveryOutcome, OutboxItem } from './notification.types';
+import type { DeliveryOutcome, OutboxItem } from './outbox.types';
+import { OutboxChannels } from './outbox-channels';
 import { OutboxDispatcher } from './outbox.dispatcher';
 import { OutboxSignal } from './outbox.signal';
 import { AttemptRecord, OutboxStore } from './outbox.store';
@@ -54,7 +54,7 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly dispatcher: OutboxDispatcher,
     private readonly signal: OutboxSignal,
     private readonly metrics: Metrics,
-    private readonly lifecycle: LifecyclePublisher,
+    private readonly channels: OutboxChannels,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -105,13 +105,13 @@ export class OutboxWorker implements OnApplicationBootstrap, OnModuleDestroy {
     return { item, record: { id: item.id, leaseOwner, ...decision } };
   }
 
-  /** One transaction: the outcomes still under our lease, and a Notification Failed event for each that went dead. */
+  /** One transaction: the outcomes still under our lease, and what the listeners of dead rows add for those that went dead. */
   private async commit(attempts: Attempt[]): Promise<void> {
     const { recorded, announced } = await this.transactions.run(async (tx) => {
       const ids = new Set(await this.store.recordAttempts(tx, attempts.map((a) => a.record)));
       const kept = attempts.filter((a) => ids.has(a.item.id));
       const dead = kept.filter((a) => a.record.status === 'dead').map((a) => ({ item: a.item, attempts: a.item.attempts, error: a.record.error }));
-      return { recorded: kept, announced: dead.length ? await this.lifecycle.notificationsFailed(tx, dead) : 0 };
+      return { recorded: kept, announced: dead.length ? await this.channels.announceDead(tx, dead) : 0 };
     });
     if (announced > 0) this.signal.notify();
     for (const { item, record } of recorded) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { GroupCommit } from '../common/group-commit';
 import type { Tx } from '../database/transactions';
-import type { NewOutboxItem } from './notification.types';
+import type { NewOutboxItem } from './outbox.types';
 import { OutboxSignal } from './outbox.signal';
 import { OutboxRowToAdd, OutboxStore, ReleasedRow } from './outbox.store';
 

@@ -1,7 +1,6 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DeliveryChannel, DeliveryOutcome, OutboxItem, OutboxKind, outcomeOf } from './notification.types';
-
-export const DELIVERY_CHANNELS = Symbol('DELIVERY_CHANNELS');
+import { Injectable, Logger } from '@nestjs/common';
+import { OutboxChannels } from './outbox-channels';
+import { DeliveryChannel, DeliveryOutcome, OutboxItem, OutboxKind, outcomeOf } from './outbox.types';
 
 /** The rows of one upstream call and how each ended. */
 export interface SendResult {
@@ -17,11 +16,8 @@ export interface SendResult {
 @Injectable()
 export class OutboxDispatcher {
   private readonly logger = new Logger(OutboxDispatcher.name);
-  private readonly channels: Map<OutboxKind, DeliveryChannel>;
 
-  constructor(@Inject(DELIVERY_CHANNELS) channels: DeliveryChannel[]) {
-    this.channels = new Map(channels.map((c) => [c.kind, c]));
-  }
+  constructor(private readonly channels: OutboxChannels) {}
 
   /** Resolves once every send ended and `onSent` heard of it. */
   async deliver(items: OutboxItem[], onSent: (result: SendResult) => void): Promise<void> {
@@ -38,13 +34,13 @@ export class OutboxDispatcher {
     const byKind = new Map<OutboxKind, OutboxItem[]>();
     for (const item of items) byKind.set(item.kind, [...(byKind.get(item.kind) ?? []), item]);
     return [...byKind].flatMap(([kind, group]) => {
-      const size = Math.max(1, this.channels.get(kind)?.rowsPerSend ?? group.length);
+      const size = Math.max(1, this.channels.of(kind)?.rowsPerSend ?? group.length);
       return Array.from({ length: Math.ceil(group.length / size) }, (_, i) => group.slice(i * size, (i + 1) * size));
     });
   }
 
   private async deliverGroup(kind: OutboxKind, group: OutboxItem[]): Promise<DeliveryOutcome[]> {
-    const channel = this.channels.get(kind);
+    const channel = this.channels.of(kind);
     if (!channel) return group.map(() => ({ result: 'retry' as const, error: `no channel delivers "${kind}" rows in this version` }));
     try {
       const results = await channel.deliver(group);

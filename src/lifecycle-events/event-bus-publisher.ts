@@ -1,9 +1,9 @@
 import type { EventBridgeClient, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { Lazy } from '../../common/lazy';
-import type { AppConfig } from '../../config/app-config';
-import { APP_CONFIG } from '../../config/config.module';
-import { DeliveryError, DeliveryOutcome } from '../notification.types';
+import { Lazy } from '../common/lazy';
+import type { AppConfig } from '../config/app-config';
+import { APP_CONFIG } from '../config/config.module';
+import { DeliveryError, DeliveryOutcome } from '../outbox/outbox.types';
 import { EVENTBRIDGE_CLIENT, eventBridgeSdk } from './eventbridge-client.factory';
 
 /** EventBridge's own limit on entries per PutEvents call. */

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import axios, { AxiosInstance, isAxiosError } from 'axios';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { DeliveryError } from '../notification.types';
+import { DeliveryError } from '../../outbox/outbox.types';
 import type { SlackMessage } from '../templates/pipeline-slack';
 
 /** Retry-After in seconds or as an HTTP date; undefined when absent or unreadable. */

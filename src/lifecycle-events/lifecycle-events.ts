@@ -1,4 +1,4 @@
-import type { NewOutboxItem } from './notification.types';
+import type { NewOutboxItem } from '../outbox/outbox.types';
 
 /** modelgate's own facts, as it publishes them on EventBridge (source `modelgate`); detail is snake_case. */
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { DeliveryChannel, DeliveryOutcome, OutboxItem, outcomeOf } from '../notification.types';
+import { DeliveryChannel, DeliveryOutcome, OutboxItem, outcomeOf } from '../../outbox/outbox.types';
 import { parseRecipient } from '../recipient';
 import { isNotificationMessage, renderSlack } from '../templates/messages';
 import { SlackWebhook } from './slack-webhook';
