@@ -58,6 +58,17 @@ export abstract class DeliveryChannel {
   abstract deliver(items: OutboxItem[]): Promise<DeliveryOutcome[]>;
 }
 
+/** A channel that sends each row by its own upstream call; a send that throws is retried or given up on as {@link outcomeOf} says. */
+export abstract class OneRowChannel extends DeliveryChannel {
+  readonly rowsPerSend = 1;
+
+  deliver(items: OutboxItem[]): Promise<DeliveryOutcome[]> {
+    return Promise.all(items.map((item) => this.deliverOne(item).catch(outcomeOf)));
+  }
+
+  protected abstract deliverOne(item: OutboxItem): Promise<DeliveryOutcome>;
+}
+
 /** Maps an adapter's failure to an outcome. */
 export function outcomeOf(err: unknown): DeliveryOutcome {
   if (err instanceof DeliveryError) {

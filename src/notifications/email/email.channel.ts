@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import { DeliveryChannel, DeliveryOutcome, OutboxItem, outcomeOf } from '../../outbox/outbox.types';
+import { DeliveryOutcome, OneRowChannel, OutboxItem } from '../../outbox/outbox.types';
 import { isNotificationMessage, renderEmail } from '../templates/messages';
 import { SesMailer } from './ses-mailer';
 
@@ -9,9 +9,8 @@ export const NO_SENDER_REASON = 'NOTIFY_FROM is not set: modelgate has no sender
 
 /** E-mail rows: rendered, then sent through SES from NOTIFY_FROM, one message per recipient. */
 @Injectable()
-export class EmailChannel extends DeliveryChannel {
+export class EmailChannel extends OneRowChannel {
   readonly kind = 'email' as const;
-  readonly rowsPerSend = 1;
   private readonly logger = new Logger(EmailChannel.name);
 
   constructor(
@@ -21,22 +20,14 @@ export class EmailChannel extends DeliveryChannel {
     super();
   }
 
-  deliver(items: OutboxItem[]): Promise<DeliveryOutcome[]> {
-    return Promise.all(items.map((item) => this.deliverOne(item)));
-  }
-
-  private async deliverOne(item: OutboxItem): Promise<DeliveryOutcome> {
+  protected async deliverOne(item: OutboxItem): Promise<DeliveryOutcome> {
     const from = this.config.notifyFrom;
     if (!from) return { result: 'dead', error: NO_SENDER_REASON };
     if (!item.recipient || !isNotificationMessage(item.payload)) {
       return { result: 'dead', error: 'not an e-mail this version of modelgate can render' };
     }
-    try {
-      const messageId = await this.mailer.send(from, item.recipient, renderEmail(item.payload));
-      this.logger.log({ outbox_id: item.id, ses_message_id: messageId }, 'e-mail sent');
-      return { result: 'delivered' };
-    } catch (err) {
-      return outcomeOf(err);
-    }
+    const messageId = await this.mailer.send(from, item.recipient, renderEmail(item.payload));
+    this.logger.log({ outbox_id: item.id, ses_message_id: messageId }, 'e-mail sent');
+    return { result: 'delivered' };
   }
 }

@@ -24,16 +24,16 @@ export function classifySlackAnswer(status: number, body: unknown, retryAfter: u
   return new DeliveryError(reason, true);
 }
 
-/** Slack incoming webhooks: one POST of a Block Kit message, cut at NOTIFY_TIMEOUT_MS. */
-@Injectable()
-export class SlackWebhook {
+/**
+ * One POST of a JSON body to a Slack URL (an incoming webhook or an interaction's response_url),
+ * the whole call cut at `timeoutMs`. The URL is a capability and never appears in an error.
+ */
+export class SlackPost {
   private readonly http: AxiosInstance;
-  private readonly timeoutMs: number;
 
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.timeoutMs = config.outbox.sendTimeoutMs;
+  constructor(private readonly timeoutMs: number) {
     this.http = axios.create({
-      timeout: config.outbox.sendTimeoutMs,
+      timeout: timeoutMs,
       maxRedirects: 0,
       responseType: 'text',
       transformResponse: (data: unknown) => data,
@@ -42,20 +42,33 @@ export class SlackWebhook {
     });
   }
 
-  /** Posts the message to the webhook; throws a {@link DeliveryError} unless Slack accepted it. */
-  async post(url: string, message: SlackMessage): Promise<void> {
-    let res;
+  /** Undefined when Slack accepted the body, else why not as a {@link DeliveryError}. */
+  async send(url: string, body: unknown): Promise<DeliveryError | undefined> {
     // axios' timeout is wall-clock only until the headers, then idle time; the lease needs the whole call bounded.
     const deadline = AbortSignal.timeout(this.timeoutMs);
     try {
-      res = await this.http.post(url, JSON.stringify(message), { signal: deadline });
+      const res = await this.http.post(url, JSON.stringify(body), { signal: deadline });
+      return res.status >= 200 && res.status < 300 ? undefined : classifySlackAnswer(res.status, res.data, res.headers['retry-after']);
     } catch (err) {
-      if (deadline.aborted) throw new DeliveryError(`Slack did not answer within ${this.timeoutMs} ms`, false);
+      if (deadline.aborted) return new DeliveryError(`Slack did not answer within ${this.timeoutMs} ms`, false);
       // Only the error code: axios messages and configs can carry the URL.
-      const code = isAxiosError(err) ? (err.code ?? 'network error') : 'network error';
-      throw new DeliveryError(`Slack not reachable (${code})`, false);
+      return new DeliveryError(`Slack not reachable (${isAxiosError(err) ? (err.code ?? 'network error') : 'network error'})`, false);
     }
-    if (res.status >= 200 && res.status < 300) return;
-    throw classifySlackAnswer(res.status, res.data, res.headers['retry-after']);
+  }
+}
+
+/** Slack incoming webhooks: one POST of a Block Kit message, cut at NOTIFY_TIMEOUT_MS. */
+@Injectable()
+export class SlackWebhook {
+  private readonly slack: SlackPost;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.slack = new SlackPost(config.outbox.sendTimeoutMs);
+  }
+
+  /** Posts the message to the webhook; throws a {@link DeliveryError} unless Slack accepted it. */
+  async post(url: string, message: SlackMessage): Promise<void> {
+    const failure = await this.slack.send(url, message);
+    if (failure) throw failure;
   }
 }
