@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OutboxChannels } from './outbox-channels';
-import { DeliveryChannel, DeliveryOutcome, OutboxItem, OutboxKind, outcomeOf } from './outbox.types';
+import { DeliveryOutcome, OutboxItem, OutboxKind, outcomeOf } from './outbox.types';
 
 /** The rows of one upstream call and how each ended. */
 export interface SendResult {
