@@ -8,7 +8,7 @@ import { AppModule } from './app.module';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { CommonError, CommonErrorCode } from './common/errors/domain-error';
 import { GLOBAL_BODY_LIMIT } from './common/http/body-limit.decorator';
-import type { RouteBodyConfig } from './common/http/raw-json-body.decorator';
+import type { RouteBodyConfig } from './common/http/raw-body.decorator';
 import { requestIdOf } from './common/http/request-id';
 import { securityHeaders } from './common/http/security-headers';
 import { createValidationPipe } from './common/http/validation';
@@ -18,7 +18,7 @@ import { NestPinoLogger } from './logging/nest-logger';
 import { logRequests } from './logging/request-log';
 import { recordHttpMetrics } from './metrics/http-metrics';
 import { Metrics } from './metrics/metrics';
-import { OUTBOX_LANES } from './notifications/outbox.worker';
+import { OUTBOX_LANES } from './outbox/outbox.worker';
 
 const YAML_TYPES = ['application/yaml', 'application/x-yaml', 'text/yaml'];
 const FORM_TYPE = 'application/x-www-form-urlencoded';

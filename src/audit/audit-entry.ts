@@ -1,4 +1,4 @@
-import type { Stage } from '../mlflow/stage';
+import type { Stage } from '../common/stage';
 import { AuditAction } from './audit-action';
 import { JsonObject } from '../common/canonical-json';
 import { ChainedFields, ChainedRow } from './hash-chain';

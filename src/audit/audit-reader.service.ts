@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Page, decodePageToken, keysetPage } from '../common/http/pagination';
+import { Page, SEQ_PAGES } from '../common/http/pagination';
 import { AUDIT_CSV_HEADER, auditEventCsvRecord } from './audit-csv';
 import { AuditEvent } from './audit-entry';
 import { AuditFilter, AuditStore } from './audit.store';
@@ -8,11 +8,6 @@ import { ChainVerification, ChainVerifier } from './hash-chain';
 /** Rows per query when exporting and verifying: the whole log is never held in memory. */
 const EXPORT_BATCH = 500;
 const VERIFY_BATCH = 1000;
-
-interface SeqCursor extends Record<string, unknown> {
-  before_seq: number;
-}
-const isSeqCursor = (c: Record<string, unknown>): c is SeqCursor => Number.isSafeInteger(c.before_seq) && (c.before_seq as number) > 0;
 
 /** Reads the audit log: lists, CSV export, chain verification. */
 @Injectable()
@@ -23,9 +18,9 @@ export class AuditReader {
 
   /** Newest first, keyset-paged by seq (stable while events are appended). */
   async list(filter: AuditFilter, maxResults: number, pageToken?: string): Promise<Page<AuditEvent>> {
-    const beforeSeq = decodePageToken(pageToken, isSeqCursor)?.before_seq;
+    const beforeSeq = SEQ_PAGES.decode(pageToken)?.before_seq;
     const rows = await this.store.newestFirst(filter, beforeSeq, maxResults + 1);
-    return keysetPage(rows, maxResults, (last) => ({ before_seq: last.seq }));
+    return SEQ_PAGES.page(rows, maxResults, (last) => ({ before_seq: last.seq }));
   }
 
   /** The newest event matching `filter` (e.g. when a version last entered Staging). */

@@ -1,5 +1,5 @@
 import type { Tx } from '../database/transactions';
-import type { Stage } from '../mlflow/stage';
+import type { Stage } from '../common/stage';
 import { AuditAction } from './audit-action';
 import { AuditEvent } from './audit-entry';
 

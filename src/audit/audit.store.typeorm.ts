@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository, SelectQueryBuilder } from 'typeorm';
 import { Tx, entityManagerOf } from '../database/transactions';
-import type { Stage } from '../mlflow/stage';
+import type { Stage } from '../common/stage';
 import { AuditAction } from './audit-action';
 import { AuditEvent } from './audit-entry';
 import { AuditEventEntity } from './audit-event.entity';

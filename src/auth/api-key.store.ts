@@ -34,7 +34,8 @@ export abstract class ApiKeyStore {
   abstract findActiveByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
   abstract findById(id: string, tx?: Tx): Promise<ApiKeyRecord | undefined>;
   abstract findByName(name: string, tx?: Tx): Promise<ApiKeyRecord | undefined>;
-  abstract list(offset: number, limit: number): Promise<ApiKeyRecord[]>;
+  /** Oldest first; `afterId`: only the keys created after that one. */
+  abstract list(limit: number, afterId?: string): Promise<ApiKeyRecord[]>;
   abstract count(tx?: Tx): Promise<number>;
   /** Sets `revoked_at` if not set yet; returns the key as it now is, or undefined when there is none. */
   abstract revoke(id: string, tx?: Tx): Promise<RevokedApiKey | undefined>;

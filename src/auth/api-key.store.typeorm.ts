@@ -60,8 +60,11 @@ export class TypeOrmApiKeyStore extends ApiKeyStore {
     return (await this.repoOf(tx).findOneBy({ name })) ?? undefined;
   }
 
-  list(offset: number, limit: number): Promise<ApiKeyRecord[]> {
-    return this.repo.find({ order: { createdAt: 'ASC', id: 'ASC' }, skip: offset, take: limit });
+  list(limit: number, afterId?: string): Promise<ApiKeyRecord[]> {
+    const query = this.repo.createQueryBuilder('k').orderBy('k.created_at', 'ASC').addOrderBy('k.id', 'ASC').limit(limit);
+    // The key's own created_at, read in SQL: a cursor carrying it would lose its microseconds.
+    if (afterId) query.where('(k.created_at, k.id) > (SELECT a.created_at, a.id FROM api_keys a WHERE a.id = :afterId)', { afterId });
+    return query.getMany();
   }
 
   count(tx?: Tx): Promise<number> {

@@ -1,15 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { validationFailed } from '../common/errors/domain-error';
-import { DEFAULT_PAGE_SIZE, PageQueryDto, decodeOffsetToken } from '../common/http/pagination';
+import { DEFAULT_PAGE_SIZE, PageQueryDto } from '../common/http/pagination';
+import { UuidParamPipe } from '../common/http/path-params';
 import { ApiKeysService } from './api-keys.service';
 import { ApiKeyPageView, ApiKeyView, CreateApiKeyDto, IssuedApiKeyView } from './dto/api-key.dto';
 import { Actor, Role } from './role';
 import { CurrentActor, Roles } from './roles.decorator';
-
-const uuidPipe = new ParseUUIDPipe({
-  exceptionFactory: () => validationFailed([{ field: 'id', problems: ['id must be a UUID'] }]),
-});
 
 @ApiTags('api-keys')
 @ApiBearerAuth()
@@ -28,14 +24,14 @@ export class ApiKeysController {
   @Get()
   @ApiOkResponse({ type: ApiKeyPageView })
   async list(@Query() query: PageQueryDto): Promise<ApiKeyPageView> {
-    const page = await this.keys.list(decodeOffsetToken(query.page_token), query.max_results ?? DEFAULT_PAGE_SIZE);
+    const page = await this.keys.list(query.max_results ?? DEFAULT_PAGE_SIZE, query.page_token);
     return { ...page, items: page.items.map(ApiKeyView.of) };
   }
 
   @Delete(':id')
   @HttpCode(200)
   @ApiOkResponse({ type: ApiKeyView })
-  async revoke(@Param('id', uuidPipe) id: string, @CurrentActor() actor: Actor): Promise<ApiKeyView> {
+  async revoke(@Param('id', UuidParamPipe) id: string, @CurrentActor() actor: Actor): Promise<ApiKeyView> {
     return ApiKeyView.of(await this.keys.revoke(id, actor.name));
   }
 }

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action';
 import { AuditLog } from '../audit/audit-log.service';
-import { Page, offsetPage } from '../common/http/pagination';
+import { Keyset, Page, cursorField } from '../common/http/pagination';
 import { Transactions, Tx } from '../database/transactions';
 import { AuthError, AuthErrorCode } from './auth.errors';
 import { generateApiKey, hashApiKey, sameHash } from './api-key-secret';
@@ -16,6 +16,8 @@ export interface IssuedApiKey {
 
 /** Keys longer than this cannot be ours; refuse them before hashing. */
 const MAX_KEY_LENGTH = 256;
+/** Oldest first: the next page starts after the last key listed. */
+const KEY_PAGES = new Keyset<{ after_id: string }>({ after_id: cursorField.uuid });
 /** `last_used_at` is a hint for humans; writing it on every request would cost a write per call. */
 const TOUCH_INTERVAL_MS = 60_000;
 /** The audit actor of keys modelgate makes itself at start; ':' cannot occur in a key name. */
@@ -72,8 +74,10 @@ export class ApiKeysService implements OnModuleInit, OnModuleDestroy {
     return { record, key };
   }
 
-  async list(offset: number, limit: number): Promise<Page<ApiKeyRecord>> {
-    return offsetPage(await this.store.list(offset, limit + 1), limit, offset);
+  /** Oldest first; the page token carries the last key's id. */
+  async list(limit: number, pageToken?: string): Promise<Page<ApiKeyRecord>> {
+    const after = KEY_PAGES.decode(pageToken)?.after_id;
+    return KEY_PAGES.page(await this.store.list(limit + 1, after), limit, (last) => ({ after_id: last.id }));
   }
 
   /** The actor of the unrevoked key called `name` (for identities linked to a key name), or undefined. Always asks the database. */

@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors/domain-error';
+import { domainErrorClass } from '../common/errors/domain-error';
 
 export enum AuthErrorCode {
   UNAUTHENTICATED = 'UNAUTHENTICATED',
@@ -16,10 +16,4 @@ const STATUS: Record<AuthErrorCode, number> = {
   AUTH_UNAVAILABLE: 503,
 };
 
-export class AuthError extends DomainError {
-  readonly httpStatus: number;
-  constructor(code: AuthErrorCode, message: string, details?: unknown) {
-    super(code, message, details);
-    this.httpStatus = STATUS[code];
-  }
-}
+export class AuthError extends domainErrorClass(STATUS) {}

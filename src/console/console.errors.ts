@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors/domain-error';
+import { domainErrorClass } from '../common/errors/domain-error';
 
 export enum ConsoleErrorCode {
   CONSOLE_NOT_BUILT = 'CONSOLE_NOT_BUILT',
@@ -8,10 +8,4 @@ const STATUS: Record<ConsoleErrorCode, number> = {
   CONSOLE_NOT_BUILT: 503,
 };
 
-export class ConsoleError extends DomainError {
-  readonly httpStatus: number;
-  constructor(code: ConsoleErrorCode, message: string, details?: unknown) {
-    super(code, message, details);
-    this.httpStatus = STATUS[code];
-  }
-}
+export class ConsoleError extends domainErrorClass(STATUS) {}

@@ -1,3 +1,4 @@
+import type { Tx } from '../database/transactions';
 import type { DeployOutcome } from './deploy-decision';
 
 export interface NewDeployDecision {
@@ -14,6 +15,9 @@ export interface NewDeployDecision {
   commit: string | null;
   pipelineUrl: string | null;
 }
+
+/** A decision whose id is fixed before it is written, so a batch written again can never hold it twice. */
+export type IdentifiedDecision = NewDeployDecision & { id: string };
 
 export interface DeployDecisionRecord extends NewDeployDecision {
   id: string;
@@ -33,6 +37,7 @@ export interface DecisionCursor {
 
 /** The gate's insert-only record of decisions. */
 export abstract class DeployDecisionStore {
-  abstract insert(decision: NewDeployDecision): Promise<DeployDecisionRecord>;
+  /** One multi-row INSERT, in `tx` when given; answers the rows in the order given. */
+  abstract insertMany(tx: Tx | undefined, decisions: IdentifiedDecision[]): Promise<DeployDecisionRecord[]>;
   abstract list(filter: DecisionFilter, limit: number, after?: DecisionCursor): Promise<DeployDecisionRecord[]>;
 }

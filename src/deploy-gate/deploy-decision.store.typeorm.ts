@@ -1,12 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { GroupCommit } from '../common/group-commit';
-import { isRowRefused } from '../database/sql-errors';
-import { Transactions, Tx, entityManagerOf } from '../database/transactions';
-import { LifecyclePublisher } from '../notifications/lifecycle-publisher';
-import { DecisionCursor, DecisionFilter, DeployDecisionRecord, DeployDecisionStore, NewDeployDecision } from './deploy-decision.store';
+import { Tx, entityManagerOf } from '../database/transactions';
+import { DecisionCursor, DecisionFilter, DeployDecisionRecord, DeployDecisionStore, IdentifiedDecision } from './deploy-decision.store';
 
 interface Row {
   id: string;
@@ -24,8 +20,6 @@ interface Row {
   pipeline_url: string | null;
   decided_at: Date;
 }
-
-type IdentifiedDecision = NewDeployDecision & { id: string };
 
 const toRecord = (r: Row): DeployDecisionRecord => ({
   id: r.id,
@@ -46,40 +40,11 @@ const toRecord = (r: Row): DeployDecisionRecord => ({
 
 @Injectable()
 export class TypeOrmDeployDecisionStore extends DeployDecisionStore {
-  constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly transactions: Transactions,
-    private readonly lifecycle: LifecyclePublisher,
-  ) {
+  constructor(@InjectDataSource() private readonly db: DataSource) {
     super();
   }
 
-  /**
-   * CI bursts: concurrent decisions share one multi-row INSERT; each still waits for its commit. A
-   * row PostgreSQL refuses fails only its own caller: the others are written again without it.
-   */
-  private readonly writer = new GroupCommit<IdentifiedDecision, DeployDecisionRecord>((batch) => this.insertMany(batch), {
-    blamesOneItem: isRowRefused,
-  });
-
-  /** The id is fixed before the first try, so a batch written again can never hold a row twice. */
-  insert(d: NewDeployDecision): Promise<DeployDecisionRecord> {
-    return this.writer.submit({ ...d, id: randomUUID() });
-  }
-
-  /** With EVENT_BUS_NAME set, the batch and its `Deploy Gate Decision` bus events commit together. */
-  private async insertMany(batch: IdentifiedDecision[]): Promise<DeployDecisionRecord[]> {
-    if (!this.lifecycle.enabled) return this.insertRows(batch);
-    const records = await this.transactions.run(async (tx) => {
-      const inserted = await this.insertRows(batch, tx);
-      await this.lifecycle.deployDecisions(tx, inserted);
-      return inserted;
-    });
-    this.lifecycle.wake();
-    return records;
-  }
-
-  private async insertRows(batch: IdentifiedDecision[], tx?: Tx): Promise<DeployDecisionRecord[]> {
+  async insertMany(tx: Tx | undefined, batch: IdentifiedDecision[]): Promise<DeployDecisionRecord[]> {
     const params: unknown[] = [];
     const values = batch.map((d) => {
       const row = [d.id, d.project, d.env, d.model, d.version, d.stage, d.runId, d.source, d.outcome, JSON.stringify(d.reasons), d.caller, d.commit, d.pipelineUrl];

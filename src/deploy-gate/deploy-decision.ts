@@ -1,5 +1,5 @@
 import type { ModelVersion } from '../mlflow/mlflow.types';
-import type { Stage } from '../mlflow/stage';
+import type { Stage } from '../common/stage';
 
 export type DeployOutcome = 'allowed' | 'denied' | 'unavailable';
 

@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiConflictResponse, ApiOkResponse, ApiServiceUnavailabl
 import { Actor, Role } from '../auth/role';
 import { CurrentActor, Roles } from '../auth/roles.decorator';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination';
+import { ProjectNameParamPipe } from '../common/http/path-params';
 import { DeployGateService } from './deploy-gate.service';
 import {
   DeployAllowedView,
@@ -12,7 +13,6 @@ import {
   DeployGateQueryDto,
   DeployGateRequestDto,
 } from './dto/deploy-gate.dto';
-import { ProjectNameParam } from './dto/project-name.param';
 
 @ApiTags('deploy-gate')
 @ApiBearerAuth()
@@ -41,8 +41,8 @@ export class DeployGateController {
   @Get('deploy-gate/:project')
   @Roles(Role.CI)
   @ApiOkResponse({ type: DeployAllowedView })
-  async askByGet(@Param() params: ProjectNameParam, @Query() query: DeployGateQueryDto, @CurrentActor() actor: Actor): Promise<DeployAllowedView> {
-    const allowed = await this.gate.decide({ project: params.project, env: query.env, version: query.version, caller: actor.name });
+  async askByGet(@Param('project', ProjectNameParamPipe) project: string, @Query() query: DeployGateQueryDto, @CurrentActor() actor: Actor): Promise<DeployAllowedView> {
+    const allowed = await this.gate.decide({ project, env: query.env, version: query.version, caller: actor.name });
     return DeployAllowedView.of(allowed);
   }
 

@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors/domain-error';
+import { domainErrorClass } from '../common/errors/domain-error';
 
 export enum DeployGateErrorCode {
   DEPLOY_DENIED = 'DEPLOY_DENIED',
@@ -12,10 +12,4 @@ const STATUS: Record<DeployGateErrorCode, number> = {
   ENV_NOT_CONFIGURED: 400,
 };
 
-export class DeployGateError extends DomainError {
-  readonly httpStatus: number;
-  constructor(code: DeployGateErrorCode, message: string, details?: unknown, extra?: Record<string, unknown>) {
-    super(code, message, details, extra);
-    this.httpStatus = STATUS[code];
-  }
-}
+export class DeployGateError extends domainErrorClass(STATUS) {}

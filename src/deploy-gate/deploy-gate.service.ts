@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Page, decodePageToken, keysetPage } from '../common/http/pagination';
+import { Keyset, Page, cursorField } from '../common/http/pagination';
 import { ShortCache } from '../common/short-cache';
 import { Metrics } from '../metrics/metrics';
 import { isMlflowError } from '../mlflow/mlflow.errors';
@@ -12,6 +12,7 @@ import { versionUri } from '../registry-mode/stage-aliases';
 import { DriftCheckRequests } from '../registry-watch/drift-check-requests';
 import { UnaccountedVersion, unaccountedIn } from '../registry-watch/stage-accounts';
 import { DeployOutcome, GateQuestion, decide } from './deploy-decision';
+import { DeployDecisionLog } from './deploy-decision-log';
 import { DecisionCursor, DecisionFilter, DeployDecisionRecord, DeployDecisionStore, NewDeployDecision } from './deploy-decision.store';
 import { DeployGateError, DeployGateErrorCode } from './deploy-gate.errors';
 import { GateRegistryReader } from './gate-registry-reader';
@@ -34,6 +35,8 @@ type Evaluation =
 
 /** Confirming a drift re-reads at most this many times while modelgate itself keeps changing the model. */
 const CONFIRM_ATTEMPTS = 3;
+/** Newest first: the next page starts after the last decision's time and id. */
+const DECISION_PAGES = new Keyset<DecisionCursor>({ decidedAt: cursorField.instant, id: cursorField.uuid });
 
 export interface AllowedDeployment {
   decisionId: string;
@@ -62,6 +65,7 @@ export class DeployGateService {
     private readonly projects: ProjectDirectory,
     private readonly registry: GateRegistryReader,
     private readonly decisions: DeployDecisionStore,
+    private readonly decisionLog: DeployDecisionLog,
     private readonly metrics: Metrics,
     private readonly driftChecks: DriftCheckRequests,
     private readonly modes: RegistryModes,
@@ -167,9 +171,9 @@ export class DeployGateService {
   }
 
   async list(filter: DecisionFilter, limit: number, pageToken?: string): Promise<Page<DeployDecisionRecord>> {
-    const after = decodePageToken(pageToken, (c): c is DecisionCursor & Record<string, unknown> => typeof c.decidedAt === 'string' && typeof c.id === 'string');
+    const after = DECISION_PAGES.decode(pageToken);
     const rows = await this.decisions.list(filter, limit + 1, after);
-    return keysetPage(rows, limit, (last) => ({ decidedAt: last.decidedAt.toISOString(), id: last.id }));
+    return DECISION_PAGES.page(rows, limit, (last) => ({ decidedAt: last.decidedAt.toISOString(), id: last.id }));
   }
 
   private async findProject(req: GateRequest): Promise<ResolvedProject> {
@@ -206,7 +210,7 @@ export class DeployGateService {
       pipelineUrl: req.pipelineUrl ?? null,
     };
     try {
-      return await this.decisions.insert(decision);
+      return await this.decisionLog.record(decision);
     } catch (err) {
       this.logger.error({ err, decision }, 'deploy decision could not be stored');
       return undefined;

@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors/domain-error';
+import { domainErrorClass } from '../common/errors/domain-error';
 
 export enum EventsErrorCode {
   INVALID_EVENT = 'INVALID_EVENT',
@@ -10,10 +10,4 @@ const STATUS: Record<EventsErrorCode, number> = {
   PIPELINE_RUN_NOT_FOUND: 404,
 };
 
-export class EventsError extends DomainError {
-  readonly httpStatus: number;
-  constructor(code: EventsErrorCode, message: string, details?: unknown) {
-    super(code, message, details);
-    this.httpStatus = STATUS[code];
-  }
-}
+export class EventsError extends domainErrorClass(STATUS) {}

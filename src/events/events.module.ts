@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { NotificationsModule } from '../notifications/notifications.module';
+import { OutboxModule } from '../outbox/outbox.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { EventsController } from './events.controller';
 import { PipelineEventEntity } from './pipeline-event.entity';
+import { PipelineEventRetention } from './pipeline-event-retention';
 import { PipelineEventWriter } from './pipeline-event-writer';
 import { PipelineEventStore } from './pipeline-event.store';
 import { TypeOrmPipelineEventStore } from './pipeline-event.store.typeorm';
@@ -20,13 +22,14 @@ import { StateMachineCheckStore } from './sfn/state-machine-check.store';
 import { TypeOrmStateMachineCheckStore } from './sfn/state-machine-check.store.typeorm';
 import { StepFunctionsReader } from './sfn/step-functions.reader';
 
-/** Step Functions execution events from EventBridge, their enrichment and reconciliation, and the pipeline runs they tell of. */
+/** Step Functions execution events from EventBridge, their enrichment and reconciliation, the pipeline runs they tell of, and their retention. */
 @Module({
-  imports: [TypeOrmModule.forFeature([PipelineEventEntity]), NotificationsModule, ProjectsModule],
+  imports: [TypeOrmModule.forFeature([PipelineEventEntity]), OutboxModule, NotificationsModule, ProjectsModule],
   controllers: [EventsController, PipelineRunsController],
   providers: [
     { provide: PipelineEventStore, useClass: TypeOrmPipelineEventStore },
     PipelineEventWriter,
+    PipelineEventRetention,
     PipelineEventsService,
     PipelineRunsService,
     ProjectLookup,

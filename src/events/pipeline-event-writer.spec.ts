@@ -1,6 +1,6 @@
 import type { Tx } from '../database/transactions';
-import type { NewOutboxItem } from '../notifications/notification.types';
-import type { Outbox, OutboxRowToAdd } from '../notifications/outbox';
+import type { NewOutboxItem } from '../outbox/outbox.types';
+import type { Outbox, OutboxRowToAdd } from '../outbox/outbox';
 import { PipelineEventWriter } from './pipeline-event-writer';
 import type { NewPipelineEvent, PipelineEventStore } from './pipeline-event.store';
 

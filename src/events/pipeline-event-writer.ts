@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { GroupCommit } from '../common/group-commit';
 import { Transactions } from '../database/transactions';
-import type { NewOutboxItem } from '../notifications/notification.types';
-import { Outbox } from '../notifications/outbox';
+import type { NewOutboxItem } from '../outbox/outbox.types';
+import { Outbox } from '../outbox/outbox';
 import { NewPipelineEvent, PipelineEventStore } from './pipeline-event.store';
 
 /** An event to store with the outbox rows it causes (held for `holdMs` when they wait on a lookup after the commit). */

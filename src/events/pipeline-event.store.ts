@@ -58,8 +58,13 @@ export interface PipelineRunFilter {
   /** A project name, or null for executions no project claims. */
   project?: string | null;
   status?: string;
-  offset: number;
-  limit: number;
+}
+
+/** Where the next page of runs starts: after this run, in the order newest start first (no start last), then ARN. */
+export interface RunCursor {
+  /** The last run's start, ISO 8601, or null when it had none. */
+  start: string | null;
+  arn: string;
 }
 
 export abstract class PipelineEventStore {
@@ -68,9 +73,14 @@ export abstract class PipelineEventStore {
    * a duplicate of a stored event (same event id, or same execution + status + redrive count).
    */
   abstract insertMany(tx: Tx | undefined, events: NewPipelineEvent[]): Promise<(string | undefined)[]>;
-  abstract listRuns(filter: PipelineRunFilter): Promise<PipelineRun[]>;
+  abstract listRuns(filter: PipelineRunFilter, limit: number, after?: RunCursor): Promise<PipelineRun[]>;
   abstract findRun(executionArn: string): Promise<PipelineRun | undefined>;
   abstract eventsOf(executionArn: string): Promise<PipelineEventRecord[]>;
   /** The (execution, status, redrive count) already stored for these executions, as `arn|status|redrive` keys. */
+  /**
+   * Deletes at most `limit` events received before `cutoff` whose execution has no notification
+   * left in the outbox (so a run is never listed without its notifications); answers how many.
+   */
+  abstract purgeSettled(cutoff: Date, limit: number): Promise<number>;
   abstract seenStatuses(executionArns: string[]): Promise<Set<string>>;
 }

@@ -11,6 +11,7 @@ import {
   PipelineEventStore,
   PipelineRun,
   PipelineRunFilter,
+  RunCursor,
 } from './pipeline-event.store';
 import { TERMINAL_STATUSES } from './pipeline-notice';
 import { statusKey } from './sfn/reconcile-window';
@@ -69,6 +70,14 @@ function toRun(r: RunRow): PipelineRun {
   };
 }
 
+/** The runs after `after` in `start_date DESC NULLS LAST, execution_arn` order. */
+function afterRun(after: RunCursor, params: unknown[]): string {
+  const arn = `$${params.push(after.arn)}`;
+  if (after.start === null) return `(start_date IS NULL AND execution_arn > ${arn})`;
+  const start = `$${params.push(after.start)}::timestamptz`;
+  return `(start_date < ${start} OR (start_date = ${start} AND execution_arn > ${arn}) OR start_date IS NULL)`;
+}
+
 @Injectable()
 export class TypeOrmPipelineEventStore extends PipelineEventStore {
   constructor(@InjectRepository(PipelineEventEntity) private readonly repo: Repository<PipelineEventEntity>) {
@@ -97,17 +106,18 @@ export class TypeOrmPipelineEventStore extends PipelineEventStore {
     return events.map((e) => ids.get(e.eventId));
   }
 
-  async listRuns(filter: PipelineRunFilter): Promise<PipelineRun[]> {
+  async listRuns(filter: PipelineRunFilter, limit: number, after?: RunCursor): Promise<PipelineRun[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.project === null) where.push('project IS NULL');
     else if (filter.project !== undefined) where.push(`project = $${params.push(filter.project)}`);
     if (filter.status) where.push(`status = $${params.push(filter.status)}`);
+    if (after) where.push(afterRun(after, params));
     const rows: RunRow[] = await this.repo.manager.query(
       `${RUNS_SQL.replace('%INNER%', '')}
        ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY start_date DESC NULLS LAST, execution_arn
-       LIMIT $${params.push(filter.limit)} OFFSET $${params.push(filter.offset)}`,
+       LIMIT $${params.push(limit)}`,
       params,
     );
     return rows.map(toRun);
@@ -150,5 +160,17 @@ export class TypeOrmPipelineEventStore extends PipelineEventStore {
       [executionArns],
     );
     return new Set(rows.map((r) => statusKey(r.execution_arn, r.status, r.redrive_count)));
+  }
+
+  async purgeSettled(cutoff: Date, limit: number): Promise<number> {
+    const [, count]: [unknown, number] = await this.repo.query(
+      `DELETE FROM pipeline_events WHERE id IN (
+         SELECT p.id FROM pipeline_events p
+         WHERE p.received_at < $1
+           AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.execution_arn = p.execution_arn)
+         LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      [cutoff, limit],
+    );
+    return count;
   }
 }

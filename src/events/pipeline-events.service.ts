@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Metrics } from '../metrics/metrics';
-import { Outbox } from '../notifications/outbox';
+import { Outbox } from '../outbox/outbox';
 import { isFailure } from '../notifications/templates/pipeline-facts';
 import { pipelineRunOutboxItems } from '../notifications/recipient';
 import { ExecutionStatusChange, ParsedEvent, parseEventBridgeEvent, withoutNul } from './eventbridge-event.schema';

@@ -2,7 +2,7 @@ import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Role } from '../auth/role';
 import { Roles } from '../auth/roles.decorator';
-import { DEFAULT_PAGE_SIZE, decodeOffsetToken } from '../common/http/pagination';
+import { DEFAULT_PAGE_SIZE } from '../common/http/pagination';
 import { PipelineRunDetailView, PipelineRunPageView, PipelineRunQueryDto, PipelineRunView } from './dto/pipeline-run.dto';
 import { PipelineRunsService } from './pipeline-runs.service';
 
@@ -16,12 +16,7 @@ export class PipelineRunsController {
   @Get()
   @ApiOkResponse({ type: PipelineRunPageView, description: 'Executions seen, newest start first, with their notifications' })
   async list(@Query() query: PipelineRunQueryDto): Promise<PipelineRunPageView> {
-    const page = await this.runs.list({
-      project: query.project,
-      status: query.status,
-      offset: decodeOffsetToken(query.page_token),
-      limit: query.max_results ?? DEFAULT_PAGE_SIZE,
-    });
+    const page = await this.runs.list({ project: query.project, status: query.status }, query.max_results ?? DEFAULT_PAGE_SIZE, query.page_token);
     return { ...page, items: page.items.map(PipelineRunView.of) };
   }
 

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
-import { Page, offsetPage } from '../common/http/pagination';
-import type { OutboxItem } from '../notifications/notification.types';
+import { Keyset, Page, cursorField } from '../common/http/pagination';
+import type { OutboxItem } from '../outbox/outbox.types';
 import { NotificationsService } from '../notifications/notifications.service';
 import { EventsError, EventsErrorCode } from './events.errors';
-import { PipelineEventRecord, PipelineEventStore, PipelineRun } from './pipeline-event.store';
+import { PipelineEventRecord, PipelineEventStore, PipelineRun, RunCursor } from './pipeline-event.store';
 
 /** `_unknown` in a filter: executions of state machines no project claims. */
 export const UNKNOWN_PROJECT = '_unknown';
+
+const RUN_PAGES = new Keyset<RunCursor>({ start: cursorField.orNull(cursorField.instant), arn: cursorField.text });
 
 export interface RunWithNotifications {
   run: PipelineRun;
@@ -25,10 +27,11 @@ export class PipelineRunsService {
     private readonly notifications: NotificationsService,
   ) {}
 
-  async list(query: { project?: string; status?: string; offset: number; limit: number }): Promise<Page<RunWithNotifications>> {
-    const project = query.project === UNKNOWN_PROJECT ? null : query.project;
-    const runs = await this.events.listRuns({ project, status: query.status, offset: query.offset, limit: query.limit + 1 });
-    const page = offsetPage(runs, query.limit, query.offset);
+  /** Newest start first; the page token carries the last run's start and ARN. */
+  async list(filter: { project?: string; status?: string }, limit: number, pageToken?: string): Promise<Page<RunWithNotifications>> {
+    const project = filter.project === UNKNOWN_PROJECT ? null : filter.project;
+    const runs = await this.events.listRuns({ project, status: filter.status }, limit + 1, RUN_PAGES.decode(pageToken));
+    const page = RUN_PAGES.page(runs, limit, (last) => ({ start: last.startDate?.toISOString() ?? null, arn: last.executionArn }));
     const byExecution = await this.notificationsOf(page.items.map((r) => r.executionArn));
     return { ...page, items: page.items.map((run) => ({ run, notifications: byExecution.get(run.executionArn) ?? [] })) };
   }

@@ -3,12 +3,11 @@ import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Observable, from, throwError } from 'rxjs';
+import { Observable, from, of, throwError } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
 import type { AuthenticatedRequest } from '../auth/roles.decorator';
 import { validationFailed } from '../common/errors/domain-error';
 import { toErrorAnswer } from '../common/errors/error-response';
-import { ReplayedAnswer } from './idempotency.errors';
 import { IdempotencyService } from './idempotency.service';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
@@ -47,8 +46,9 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return from(this.idempotency.claim({ keyHolder: holder, key, route, body: request.body })).pipe(
       mergeMap((claim) => {
         if (claim.kind === 'replay') {
-          void reply.header('idempotent-replayed', 'true');
-          return throwError(() => new ReplayedAnswer(claim.status, claim.body));
+          // The first answer's text is sent as it is: Nest sets no status after interceptors, and Fastify does not re-serialise a string.
+          void reply.status(claim.status).header('content-type', 'application/json; charset=utf-8').header('idempotent-replayed', 'true');
+          return of(claim.body);
         }
         return next.handle().pipe(
           mergeMap(async (body: unknown) => {

@@ -1,5 +1,3 @@
-import { Injectable } from '@nestjs/common';
-
 /** How one logical MLflow call ended (retries included). */
 export type MlflowCallOutcome = 'ok' | 'not_found' | 'rejected' | 'unavailable';
 
@@ -15,16 +13,9 @@ export interface MlflowCallRecord {
 }
 
 /**
- * Hears about every MLflow call once it ends. The default does nothing; the metrics feature
- * replaces the provider in MlflowModule to feed Prometheus. Must not throw.
+ * Hears about every MLflow call once it ends: {@link MlflowCallMetrics} in the app, a recorder in
+ * tests. Must not throw.
  */
 export abstract class MlflowCallObserver {
   abstract record(call: MlflowCallRecord): void;
-}
-
-@Injectable()
-export class NoopMlflowCallObserver extends MlflowCallObserver {
-  record(): void {
-    return;
-  }
 }

@@ -29,7 +29,7 @@ import {
   toRegisteredModel,
   toRun,
 } from './mlflow.wire';
-import type { Stage } from './stage';
+import type { Stage } from '../common/stage';
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 

@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors/domain-error';
+import { domainErrorClass } from '../common/errors/domain-error';
 
 export enum MlflowErrorCode {
   MODEL_NOT_FOUND = 'MODEL_NOT_FOUND',
@@ -45,14 +45,12 @@ export interface MlflowErrorDetails {
   may_have_applied?: boolean;
 }
 
-export class MlflowError extends DomainError {
-  readonly httpStatus: number;
-  declare readonly code: MlflowErrorCode;
+export class MlflowError extends domainErrorClass(STATUS) {
   declare readonly details: MlflowErrorDetails;
 
+  /** Always with details: which call, and what MLflow said. */
   constructor(code: MlflowErrorCode, message: string, details: MlflowErrorDetails) {
     super(code, message, details);
-    this.httpStatus = STATUS[code];
   }
 }
 

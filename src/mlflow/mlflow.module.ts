@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/app-config';
 import { MLFLOW_HTTP, createMlflowHttp } from './mlflow-http.factory';
-import { MlflowCallMetrics } from '../metrics/mlflow-call.metrics';
+import { MlflowCallMetrics } from './mlflow-call.metrics';
 import { MlflowCallObserver } from './mlflow-call.observer';
 import { MlflowClient } from './mlflow.client';
 import { MlflowReadiness } from './mlflow.readiness';

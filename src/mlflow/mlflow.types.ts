@@ -1,4 +1,4 @@
-import type { Stage } from './stage';
+import type { Stage } from '../common/stage';
 
 /**
  * MLflow's registry and tracking objects as modelgate uses them: camelCase, versions as strings,

@@ -1,5 +1,5 @@
 import type { Experiment, Metric, ModelAlias, ModelVersion, RegisteredModel, Run } from './mlflow.types';
-import { parseStage } from './stage';
+import { parseStage } from '../common/stage';
 
 /** MLflow 2.9's REST JSON, as observed (see test/fixtures/mlflow/README.md). Empty lists are omitted. */
 export interface WireKeyValue {

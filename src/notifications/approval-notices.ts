@@ -2,9 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import type { Tx } from '../database/transactions';
-import type { PromotionFacts } from './lifecycle-events';
+import type { PromotionFacts } from '../lifecycle-events/lifecycle-events';
 import type { ApprovalNotice, ApprovalRule } from './notification.types';
-import { Outbox } from './outbox';
+import { Outbox } from '../outbox/outbox';
 import { approvalOutboxItems } from './recipient';
 
 /** The verdict as the promotions feature stores it (`PolicyVerdict` fits). */

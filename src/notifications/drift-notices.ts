@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database/transactions';
 import type { DriftNotice } from './notification.types';
-import { Outbox } from './outbox';
+import { Outbox } from '../outbox/outbox';
 import { driftOutboxItems } from './recipient';
 
 /**

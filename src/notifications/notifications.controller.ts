@@ -1,18 +1,11 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Actor, Role } from '../auth/role';
 import { CurrentActor, Roles } from '../auth/roles.decorator';
-import { validationFailed } from '../common/errors/domain-error';
-import { DEFAULT_PAGE_SIZE, decodePageToken } from '../common/http/pagination';
+import { DEFAULT_PAGE_SIZE } from '../common/http/pagination';
+import { UuidParamPipe } from '../common/http/path-params';
 import { NotificationPageView, NotificationQueryDto, NotificationView } from './dto/notification.dto';
 import { NotificationsService } from './notifications.service';
-
-const uuidPipe = new ParseUUIDPipe({
-  exceptionFactory: () => validationFailed([{ field: 'id', problems: ['id must be a UUID'] }]),
-});
-
-const isSeqCursor = (c: Record<string, unknown>): c is { before_seq: number } =>
-  Number.isSafeInteger(c.before_seq) && (c.before_seq as number) > 0;
 
 @ApiTags('notifications')
 @ApiBearerAuth()
@@ -24,27 +17,22 @@ export class NotificationsController {
   @Roles(Role.READER)
   @ApiOkResponse({ type: NotificationPageView, description: 'The delivery log, newest first' })
   async list(@Query() query: NotificationQueryDto): Promise<NotificationPageView> {
-    const cursor = decodePageToken(query.page_token, isSeqCursor);
-    const page = await this.notifications.list({
-      status: query.status,
-      kind: query.kind,
-      beforeSeq: cursor?.before_seq,
-      limit: query.max_results ?? DEFAULT_PAGE_SIZE,
-    });
+    const filter = { status: query.status, kind: query.kind };
+    const page = await this.notifications.list(filter, query.max_results ?? DEFAULT_PAGE_SIZE, query.page_token);
     return { ...page, items: page.items.map(NotificationView.of) };
   }
 
   @Get(':id')
   @Roles(Role.READER)
   @ApiOkResponse({ type: NotificationView })
-  async get(@Param('id', uuidPipe) id: string): Promise<NotificationView> {
+  async get(@Param('id', UuidParamPipe) id: string): Promise<NotificationView> {
     return NotificationView.of(await this.notifications.get(id));
   }
 
   @Post(':id/retry')
   @HttpCode(200)
   @ApiOkResponse({ type: NotificationView, description: 'A dead notification, pending again with fresh attempts' })
-  async retry(@Param('id', uuidPipe) id: string, @CurrentActor() actor: Actor): Promise<NotificationView> {
+  async retry(@Param('id', UuidParamPipe) id: string, @CurrentActor() actor: Actor): Promise<NotificationView> {
     return NotificationView.of(await this.notifications.retry(id, actor.name));
   }
 }

@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors/domain-error';
+import { domainErrorClass } from '../common/errors/domain-error';
 
 export enum NotificationsErrorCode {
   NOTIFICATION_NOT_FOUND = 'NOTIFICATION_NOT_FOUND',
@@ -10,10 +10,4 @@ const STATUS: Record<NotificationsErrorCode, number> = {
   NOTIFICATION_NOT_DEAD: 409,
 };
 
-export class NotificationsError extends DomainError {
-  readonly httpStatus: number;
-  constructor(code: NotificationsErrorCode, message: string, details?: unknown) {
-    super(code, message, details);
-    this.httpStatus = STATUS[code];
-  }
-}
+export class NotificationsError extends domainErrorClass(STATUS) {}

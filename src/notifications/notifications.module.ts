@@ -1,62 +1,50 @@
-import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { LifecycleEventsModule } from '../lifecycle-events/lifecycle-events.module';
+import { OutboxChannels } from '../outbox/outbox-channels';
+import { OutboxModule } from '../outbox/outbox.module';
 import { ApprovalNotices } from './approval-notices';
 import { DriftNotices } from './drift-notices';
-import { BusChannel } from './channels/bus.channel';
-import { EmailChannel } from './channels/email.channel';
-import { EVENTBRIDGE_CLIENT_PROVIDER } from './channels/eventbridge-client.factory';
-import { EventBusPublisher } from './channels/event-bus-publisher';
-import { SES_CLIENT_PROVIDER } from './channels/ses-client.factory';
-import { SesMailer } from './channels/ses-mailer';
-import { SlackChannel } from './channels/slack.channel';
-import { SlackWebhook } from './channels/slack-webhook';
-import { LifecyclePublisher } from './lifecycle-publisher';
-import type { DeliveryChannel } from './notification.types';
+import { EmailChannel } from './email/email.channel';
+import { SES_CLIENT_PROVIDER } from './email/ses-client.factory';
+import { SesMailer } from './email/ses-mailer';
+import { NotificationFailures } from './notification-failures';
 import { NotificationsController } from './notifications.controller';
 import { NotificationsReadiness } from './notifications.readiness';
 import { NotificationsService } from './notifications.service';
-import { Outbox } from './outbox';
-import { DELIVERY_CHANNELS, OutboxDispatcher } from './outbox.dispatcher';
-import { OutboxEntity } from './outbox.entity';
-import { OutboxSignal } from './outbox.signal';
-import { OutboxStore } from './outbox.store';
-import { TypeOrmOutboxStore } from './outbox.store.typeorm';
-import { OutboxWorker } from './outbox.worker';
-import { RetentionJob } from './retention.job';
-import { RetentionStore } from './retention.store';
-import { TypeOrmRetentionStore } from './retention.store.typeorm';
+import { SlackChannel } from './slack/slack.channel';
+import { SlackWebhook } from './slack/slack-webhook';
 
-/** The outbox, its worker, the channels (SES, Slack, EventBridge), approver and drift notices, lifecycle events, retention and the delivery log API. */
+/**
+ * Notifications to people: pipeline, approver and drift notices, who receives them, their e-mail
+ * (SES) and Slack channels, the announcement of those given up on, and the delivery log API.
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature([OutboxEntity])],
+  imports: [OutboxModule, LifecycleEventsModule],
   controllers: [NotificationsController],
   providers: [
-    { provide: OutboxStore, useClass: TypeOrmOutboxStore },
     SES_CLIENT_PROVIDER,
     SesMailer,
     SlackWebhook,
-    EVENTBRIDGE_CLIENT_PROVIDER,
-    EventBusPublisher,
     EmailChannel,
     SlackChannel,
-    BusChannel,
-    {
-      provide: DELIVERY_CHANNELS,
-      useFactory: (...channels: DeliveryChannel[]) => channels,
-      inject: [EmailChannel, SlackChannel, BusChannel],
-    },
-    OutboxDispatcher,
-    OutboxSignal,
-    OutboxWorker,
-    Outbox,
-    LifecyclePublisher,
+    NotificationFailures,
     ApprovalNotices,
     DriftNotices,
     NotificationsService,
     NotificationsReadiness,
-    { provide: RetentionStore, useClass: TypeOrmRetentionStore },
-    RetentionJob,
   ],
-  exports: [Outbox, LifecyclePublisher, ApprovalNotices, DriftNotices, NotificationsService, NotificationsReadiness],
+  exports: [ApprovalNotices, DriftNotices, NotificationsService, NotificationsReadiness],
 })
-export class NotificationsModule {}
+export class NotificationsModule implements OnModuleInit {
+  constructor(
+    private readonly channels: OutboxChannels,
+    private readonly email: EmailChannel,
+    private readonly slack: SlackChannel,
+    private readonly failures: NotificationFailures,
+  ) {}
+
+  onModuleInit(): void {
+    this.channels.register(this.email, this.slack);
+    this.channels.onDead((tx, dead) => this.failures.announce(tx, dead));
+  }
+}

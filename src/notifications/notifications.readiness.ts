@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { HealthIndicatorResult } from '@nestjs/terminus';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
-import { NO_SENDER_REASON } from './channels/email.channel';
+import { NO_SENDER_REASON } from './email/email.channel';
 
 /**
  * Readiness of notifications: always up (a missing sender must not take the service out of the

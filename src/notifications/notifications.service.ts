@@ -1,15 +1,13 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Page, keysetPage } from '../common/http/pagination';
-import type { OutboxItem, OutboxKind, OutboxStatus } from './notification.types';
+import { Page, SEQ_PAGES } from '../common/http/pagination';
+import type { OutboxItem, OutboxKind, OutboxStatus } from '../outbox/outbox.types';
 import { NotificationsError, NotificationsErrorCode } from './notifications.errors';
-import { OutboxSignal } from './outbox.signal';
-import { OutboxStore } from './outbox.store';
+import { OutboxSignal } from '../outbox/outbox.signal';
+import { OutboxStore } from '../outbox/outbox.store';
 
-export interface NotificationQuery {
+export interface NotificationFilter {
   status?: OutboxStatus;
   kind?: OutboxKind;
-  beforeSeq?: number;
-  limit: number;
 }
 
 /** The delivery log: what was sent to whom, what is still trying, what gave up; replay of the dead. */
@@ -23,9 +21,10 @@ export class NotificationsService {
   ) {}
 
   /** Newest first; the page token carries the last seq seen. */
-  async list(query: NotificationQuery): Promise<Page<OutboxItem>> {
-    const rows = await this.store.list({ ...query, limit: query.limit + 1 });
-    return keysetPage(rows, query.limit, (last) => ({ before_seq: last.seq }));
+  async list(filter: NotificationFilter, limit: number, pageToken?: string): Promise<Page<OutboxItem>> {
+    const beforeSeq = SEQ_PAGES.decode(pageToken)?.before_seq;
+    const rows = await this.store.list({ ...filter, beforeSeq, limit: limit + 1 });
+    return SEQ_PAGES.page(rows, limit, (last) => ({ before_seq: last.seq }));
   }
 
   async get(id: string): Promise<OutboxItem> {

@@ -1,4 +1,5 @@
-import type { ApprovalNotice, DriftNotice, NewOutboxItem, PipelineRunNotice } from './notification.types';
+import type { NewOutboxItem } from '../outbox/outbox.types';
+import type { ApprovalNotice, DriftNotice, PipelineRunNotice } from './notification.types';
 
 /** A recipient as a project config writes it: an e-mail address or `slack:NAME`. */
 export type ParsedRecipient = { kind: 'email'; address: string } | { kind: 'slack'; channel: string };

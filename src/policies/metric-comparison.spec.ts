@@ -1,4 +1,4 @@
-import type { Comparator } from '../projects/project.types';
+import type { Comparator } from './policy-types';
 import { formatNumber, nearlyEqual, relation, satisfies } from './metric-comparison';
 
 describe('satisfies', () => {

@@ -1,4 +1,4 @@
-import type { Comparator } from '../projects/project.types';
+import type { Comparator } from './policy-types';
 
 /**
  * Metrics and bounds are binary floating point (0.3 − 0.1 is 0.19999999999999998), so a candidate

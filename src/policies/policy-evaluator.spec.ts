@@ -1,4 +1,4 @@
-import type { MetricThreshold, StagePolicy } from '../projects/project.types';
+import type { MetricThreshold, StagePolicy } from './policy-types';
 import { evaluatePolicy } from './policy-evaluator';
 import type { PolicyFacts } from './policy-verdict';
 

@@ -1,5 +1,5 @@
-import type { Stage } from '../mlflow/stage';
-import type { StagePolicy } from '../projects/project.types';
+import type { Stage } from '../common/stage';
+import type { StagePolicy } from './policy-types';
 import { checkDrift, checkMinHoursInStaging, checkNoRegression, checkRequiredTag, checkThreshold } from './policy-rules';
 import type { PolicyFacts, PolicyVerdict, RuleResult } from './policy-verdict';
 

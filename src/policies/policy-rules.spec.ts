@@ -1,4 +1,4 @@
-import type { MetricThreshold, NoRegressionRule } from '../projects/project.types';
+import type { MetricThreshold, NoRegressionRule } from './policy-types';
 import { checkMinHoursInStaging, checkNoRegression, checkRequiredTag, checkThreshold } from './policy-rules';
 import type { PolicyFacts } from './policy-verdict';
 

@@ -1,4 +1,4 @@
-import type { MetricThreshold, NoRegressionRule } from '../projects/project.types';
+import type { MetricThreshold, NoRegressionRule } from './policy-types';
 import { formatNumber, relation, satisfies } from './metric-comparison';
 import type { PolicyFacts, RuleResult } from './policy-verdict';
 

@@ -1,7 +1,8 @@
 import { CronExpressionParser } from 'cron-parser';
 import { z } from 'zod';
-import { Stage, parseStage } from '../mlflow/stage';
-import { THRESHOLD_HINT, parseThreshold } from './metric-threshold';
+import { PROJECT_NAME } from '../common/project-name';
+import { Stage, parseStage } from '../common/stage';
+import { THRESHOLD_HINT, parseThreshold } from '../policies/metric-threshold';
 import { parseRecipient } from './recipient';
 
 /**
@@ -11,7 +12,6 @@ import { parseRecipient } from './recipient';
  * hides the problems of its siblings.
  */
 
-export const PROJECT_NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const ENV_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,31}$/;
 const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ZodIssue } from 'zod';
-import { Stage, parseStage } from '../mlflow/stage';
-import { parseThreshold } from './metric-threshold';
+import { Stage, parseStage } from '../common/stage';
+import { parseThreshold } from '../policies/metric-threshold';
 import { parseRecipient } from './recipient';
 import {
   DRIFT_KEYS,
@@ -12,7 +12,8 @@ import {
   StagePolicyConfig,
   projectConfigSchema,
 } from './project-config.schema';
-import { DEFAULT_STAGE_ALIASES, NoRegressionRule, ResolvedProject, StageAliases, StagePolicy } from './project.types';
+import type { NoRegressionRule, StagePolicy } from '../policies/policy-types';
+import { DEFAULT_STAGE_ALIASES, ResolvedProject, StageAliases } from './project.types';
 
 /** One thing wrong (or worth a warning) in a config, at a dotted path such as `schedule.cron`. */
 export interface ConfigProblem {

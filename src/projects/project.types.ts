@@ -1,40 +1,11 @@
-import type { Stage } from '../mlflow/stage';
+import type { Stage } from '../common/stage';
+import type { StagePolicy } from '../policies/policy-types';
 
 /**
  * The contract between the projects feature (which parses and stores config.yaml) and the features
- * that read projects (promotions, policies, deploy gate, events, notifications). Everything here is
+ * that read projects (promotions, deploy gate, events, notifications, registry watch). Everything here is
  * already validated and has its defaults resolved.
  */
-
-export type Comparator = '>=' | '>' | '<=' | '<' | '==';
-
-/** `metrics: { roc_auc: ">= 0.85" }` parsed. */
-export interface MetricThreshold {
-  metric: string;
-  op: Comparator;
-  value: number;
-  /** As written in the config, e.g. ">= 0.85". */
-  raw: string;
-}
-
-/** `no_regression: { roc_auc: 0.01 }` or `{ rmse: { tolerance: 0.5, better: lower } }`. */
-export interface NoRegressionRule {
-  metric: string;
-  tolerance: number;
-  better: 'higher' | 'lower';
-}
-
-/** `promotion.<TargetStage>` of a project. */
-export interface StagePolicy {
-  /** Distinct approvers needed, none of them the requester; 0 = applies at once. */
-  approvals: number;
-  /** Pending promotions expire after this (default 72). */
-  approvalTtlHours: number;
-  minHoursInStaging?: number;
-  metrics: MetricThreshold[];
-  noRegression: NoRegressionRule[];
-  requiredTags: Record<string, string>;
-}
 
 /** A recipient as written: an e-mail address or `slack:NAME`. */
 export type Recipient = string;

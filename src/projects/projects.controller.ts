@@ -5,6 +5,7 @@ import { Actor, Role } from '../auth/role';
 import { CurrentActor, Roles } from '../auth/roles.decorator';
 import { BodyLimit } from '../common/http/body-limit.decorator';
 import { DEFAULT_PAGE_SIZE, PageQueryDto } from '../common/http/pagination';
+import { ProjectNameParamPipe } from '../common/http/path-params';
 import {
   FileProblemsListView,
   FileProblemsView,
@@ -85,7 +86,7 @@ export class ProjectsController {
   @ApiProduces('application/json', 'application/yaml')
   @ApiOkResponse({ type: ProjectView })
   async get(
-    @Param('name') name: string,
+    @Param('name', ProjectNameParamPipe) name: string,
     @Query() query: ProjectQueryDto,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ProjectView | string> {
@@ -101,7 +102,7 @@ export class ProjectsController {
   @ApiBody(configBody)
   @ApiOkResponse({ type: SavedProjectView, description: '201 when the project is new' })
   async put(
-    @Param('name') name: string,
+    @Param('name', ProjectNameParamPipe) name: string,
     @Body() body: unknown,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -115,7 +116,7 @@ export class ProjectsController {
   @Delete(':name')
   @HttpCode(204)
   @ApiNoContentResponse()
-  async delete(@Param('name') name: string, @CurrentActor() actor: Actor): Promise<void> {
+  async delete(@Param('name', ProjectNameParamPipe) name: string, @CurrentActor() actor: Actor): Promise<void> {
     await this.projects.delete(name, actor.name);
   }
 }

@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors/domain-error';
+import { domainErrorClass } from '../common/errors/domain-error';
 import type { ConfigProblem } from './project-config';
 
 export enum ProjectErrorCode {
@@ -18,13 +18,7 @@ const STATUS: Record<ProjectErrorCode, number> = {
 };
 
 /** Errors of the projects feature; other features raise PROJECT_NOT_FOUND with {@link projectNotFound}. */
-export class ProjectError extends DomainError {
-  readonly httpStatus: number;
-  constructor(code: ProjectErrorCode, message: string, details?: unknown, extra?: Record<string, unknown>) {
-    super(code, message, details, extra);
-    this.httpStatus = STATUS[code];
-  }
-}
+export class ProjectError extends domainErrorClass(STATUS) {}
 
 export function projectNotFound(name: string): ProjectError {
   return new ProjectError(ProjectErrorCode.PROJECT_NOT_FOUND, `No project named "${name}"`);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { canonicalJson } from '../common/canonical-json';
-import { Page, decodePageToken, keysetPage } from '../common/http/pagination';
+import { NAME_PAGES, Page } from '../common/http/pagination';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { AuditAction } from '../audit/audit-action';
@@ -56,8 +56,6 @@ function alreadyStored(existing: ProjectRecord, next: ProjectSettings & { config
 }
 
 const REFUSAL_SCAN_PAGE = 500;
-
-const isAfterCursor = (c: Record<string, unknown>): c is { after: string } => typeof c.after === 'string';
 
 /** The actor of configs loaded from PROJECTS_DIR at start; ':' cannot occur in an API key name. */
 export const BOOTSTRAP_ACTOR = 'system:projects-loader';
@@ -213,8 +211,8 @@ export class ProjectsService {
   }
 
   async list(pageToken: string | undefined, limit: number): Promise<Page<ProjectRecord>> {
-    const after = decodePageToken(pageToken, isAfterCursor)?.after;
-    return keysetPage(await this.store.list(after, limit + 1), limit, (last) => ({ after: last.name }));
+    const after = NAME_PAGES.decode(pageToken)?.after;
+    return NAME_PAGES.page(await this.store.list(after, limit + 1), limit, (last) => ({ after: last.name }));
   }
 
   async delete(name: string, actor: string): Promise<void> {

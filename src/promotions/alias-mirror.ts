@@ -3,7 +3,7 @@ import { LockedSession } from '../database/transactions';
 import { MlflowClient } from '../mlflow/mlflow.client';
 import { MlflowErrorCode, isMlflowError } from '../mlflow/mlflow.errors';
 import type { RegisteredModel } from '../mlflow/mlflow.types';
-import type { Stage } from '../mlflow/stage';
+import type { Stage } from '../common/stage';
 import { MIRRORED_ALIASES } from '../registry-mode/stage-aliases';
 import { RegistryExpectations } from '../registry-watch/registry-expectations';
 import { PromotionStore } from './promotion.store';

@@ -1,5 +1,5 @@
 import type { Tx } from '../database/transactions';
-import type { Stage } from '../mlflow/stage';
+import type { Stage } from '../common/stage';
 import type { Approval, NewPromotion, Promotion, PromotionStatus } from './promotion';
 
 export interface PromotionFilter {

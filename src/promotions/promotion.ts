@@ -1,4 +1,4 @@
-import type { Stage } from '../mlflow/stage';
+import type { Stage } from '../common/stage';
 import type { PolicyVerdict } from '../policies/policy-verdict';
 
 /**

@@ -1,17 +1,14 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBearerAuth, ApiConflictResponse, ApiExtraModels, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Actor, Role, hasAnyRole } from '../auth/role';
 import { CurrentActor, Roles } from '../auth/roles.decorator';
-import { validationFailed } from '../common/errors/domain-error';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
-import { ModelNameParamPipe, VersionParamPipe } from '../registry/registry.params';
+import { ModelNameParamPipe, UuidParamPipe, VersionParamPipe } from '../common/http/path-params';
 import { ApprovalsService } from './approvals.service';
 import { DecisionDto, DryRunView, PromoteDto, PromotionPageView, PromotionView, PromotionsQueryDto, RejectDto, RollbackDto } from './dto/promotion.dto';
 import { PromotionsService } from './promotions.service';
-
-const promotionId = new ParseUUIDPipe({ exceptionFactory: () => validationFailed([{ field: 'id', problems: ['id must be a UUID'] }]) });
 
 /** 200 when the change is done; 202 while it awaits approvals, or MLflow to apply what was decided. */
 function answer(reply: FastifyReply, view: PromotionView): PromotionView {
@@ -73,7 +70,7 @@ export class PromotionsController {
   @Get('promotions/:id')
   @Roles(Role.READER)
   @ApiOkResponse({ type: PromotionView })
-  async get(@Param('id', promotionId) id: string): Promise<PromotionView> {
+  async get(@Param('id', UuidParamPipe) id: string): Promise<PromotionView> {
     return PromotionView.of(await this.promotions.get(id));
   }
 
@@ -85,7 +82,7 @@ export class PromotionsController {
   @ApiAcceptedResponse({ type: PromotionView, description: 'Recorded; more approvals needed, or (status approved) all are in and MLflow could not be reached yet' })
   @ApiConflictResponse({ description: 'NOT_PENDING (whoever asks), ALREADY_DECIDED, STALE_PROMOTION' })
   async approve(
-    @Param('id', promotionId) id: string,
+    @Param('id', UuidParamPipe) id: string,
     @Body() body: DecisionDto,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -101,7 +98,7 @@ export class PromotionsController {
   @ApiAcceptedResponse({ type: PromotionView, description: 'Rejection recorded (status rejecting); the candidate is archived when MLflow answers' })
   @ApiConflictResponse({ description: 'NOT_PENDING (whoever asks), ALREADY_DECIDED' })
   async reject(
-    @Param('id', promotionId) id: string,
+    @Param('id', UuidParamPipe) id: string,
     @Body() body: RejectDto,
     @CurrentActor() actor: Actor,
     @Res({ passthrough: true }) reply: FastifyReply,
@@ -113,7 +110,7 @@ export class PromotionsController {
   @Roles(Role.PROMOTER)
   @HttpCode(200)
   @ApiOkResponse({ type: PromotionView })
-  async cancel(@Param('id', promotionId) id: string, @CurrentActor() actor: Actor): Promise<PromotionView> {
+  async cancel(@Param('id', UuidParamPipe) id: string, @CurrentActor() actor: Actor): Promise<PromotionView> {
     return PromotionView.of(await this.approvals.cancel(id, actor));
   }
 }

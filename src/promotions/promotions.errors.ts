@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors/domain-error';
+import { domainErrorClass } from '../common/errors/domain-error';
 
 export enum PromotionErrorCode {
   INVALID_TRANSITION = 'INVALID_TRANSITION',
@@ -28,12 +28,6 @@ const STATUS: Record<PromotionErrorCode, number> = {
   NOTHING_TO_ROLL_BACK: 409,
 };
 
-export class PromotionError extends DomainError {
-  readonly httpStatus: number;
-  constructor(code: PromotionErrorCode, message: string, details?: unknown, extra?: Record<string, unknown>) {
-    super(code, message, details, extra);
-    this.httpStatus = STATUS[code];
-  }
-}
+export class PromotionError extends domainErrorClass(STATUS) {}
 
 export const promotionNotFound = (id: string) => new PromotionError(PromotionErrorCode.PROMOTION_NOT_FOUND, `No promotion with id ${id}`);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { MlflowModule } from '../mlflow/mlflow.module';
+import { LifecycleEventsModule } from '../lifecycle-events/lifecycle-events.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { RegistryModeModule } from '../registry-mode/registry-mode.module';
@@ -20,7 +21,7 @@ import { RejectionSettler } from './rejection-settler';
 
 /** Promote, approve, reject, cancel, roll back: policy-gated, serialised per model, audited, crash-safe. */
 @Module({
-  imports: [MlflowModule, ProjectsModule, AuditModule, NotificationsModule, RegistryWatchModule, RegistryModeModule],
+  imports: [MlflowModule, ProjectsModule, AuditModule, NotificationsModule, LifecycleEventsModule, RegistryWatchModule, RegistryModeModule],
   controllers: [PromotionsController],
   providers: [
     PromotionsService,

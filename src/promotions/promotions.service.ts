@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action';
 import { AuditLog } from '../audit/audit-log.service';
-import { Page, decodePageToken, keysetPage } from '../common/http/pagination';
-import { LockedSession, Transactions } from '../database/transactions';
+import { Keyset, Page, cursorField } from '../common/http/pagination';
+import type { LockedSession } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
 import { ApprovalNotices } from '../notifications/approval-notices';
-import { LifecyclePublisher } from '../notifications/lifecycle-publisher';
-import type { Stage } from '../mlflow/stage';
+import { LifecyclePublisher } from '../lifecycle-events/lifecycle-publisher';
+import type { Stage } from '../common/stage';
 import { evaluatePolicy } from '../policies/policy-evaluator';
 import type { PolicyVerdict } from '../policies/policy-verdict';
 import { ProjectDirectory, ResolvedProject } from '../projects/project.types';
@@ -34,6 +34,8 @@ export type DryRunOutcome = 'apply' | 'await_approval' | 'deny';
 export type PromoteResult = { dryRun: true; outcome: DryRunOutcome; verdict: PolicyVerdict } | { dryRun: false; promotion: Promotion };
 
 const DEFAULT_TTL_HOURS = 72;
+/** Newest first: the next page starts after the last promotion's creation and id. */
+const PROMOTION_PAGES = new Keyset<PromotionCursor>({ createdAt: cursorField.instant, id: cursorField.uuid });
 const ROLLBACK_VERDICT: PolicyVerdict = { allowed: true, approvals_required: 0, rules: [], note: 'a rollback returns the previous Production version without a policy re-check' };
 
 /** The promotion use cases: request (with its policy gates), read, roll back. Approvals live in ApprovalsService. */
@@ -45,7 +47,6 @@ export class PromotionsService {
     private readonly store: PromotionStore,
     private readonly applier: PromotionApplier,
     private readonly lock: PromotionLock,
-    private readonly transactions: Transactions,
     private readonly audit: AuditLog,
     private readonly modes: RegistryModes,
     private readonly metrics: Metrics,
@@ -135,9 +136,9 @@ export class PromotionsService {
   }
 
   async list(filter: PromotionFilter, limit: number, pageToken?: string): Promise<Page<Promotion>> {
-    const after = decodePageToken(pageToken, (c): c is PromotionCursor & Record<string, unknown> => typeof c.createdAt === 'string' && typeof c.id === 'string');
+    const after = PROMOTION_PAGES.decode(pageToken);
     const rows = await this.store.list(filter, limit + 1, after);
-    return keysetPage(rows, limit, (last) => ({ createdAt: last.createdAt.toISOString(), id: last.id }));
+    return PROMOTION_PAGES.page(rows, limit, (last) => ({ createdAt: last.createdAt.toISOString(), id: last.id }));
   }
 
   /**

@@ -5,7 +5,7 @@ import { DomainEvents } from '../common/domain-events';
 import { LockedSession } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
 import { MlflowErrorCode, isMlflowError } from '../mlflow/mlflow.errors';
-import { LifecyclePublisher } from '../notifications/lifecycle-publisher';
+import { LifecyclePublisher } from '../lifecycle-events/lifecycle-publisher';
 import { provenanceOf } from '../registry-mode/provenance';
 import type { RegistryMode } from '../registry-mode/registry-mode';
 import { RegistryExpectations } from '../registry-watch/registry-expectations';

@@ -1,4 +1,4 @@
-import { parseStage, STAGES, type Stage } from '../mlflow/stage';
+import { parseStage, STAGES, type Stage } from '../common/stage';
 import { allowedTargets, archivesExistingProduction, checkTransition, isAllowedTransition } from './stage-graph';
 
 /** The stage graph, written out pair by pair so that every one of the 16 is asserted. */

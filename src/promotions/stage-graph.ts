@@ -1,4 +1,4 @@
-import { STAGES, type Stage } from '../mlflow/stage';
+import { STAGES, type Stage } from '../common/stage';
 
 /**
  * The stage graph (docs/api.md, "Promotions"): the only moves a promotion may make. Rollback is

@@ -2,7 +2,7 @@ import type { MlflowClient } from '../mlflow/mlflow.client';
 import { MLFLOW_ENDPOINTS, MlflowEndpointName } from '../mlflow/mlflow.client';
 import { MlflowErrorCode, isMlflowError } from '../mlflow/mlflow.errors';
 import type { ModelVersion } from '../mlflow/mlflow.types';
-import type { Stage } from '../mlflow/stage';
+import type { Stage } from '../common/stage';
 import type { StageAliases } from '../projects/project.types';
 import { Provenance, provenanceTags } from './provenance';
 import type { MoveOutcome, RegistryMode, StageMove } from './registry-mode';

@@ -1,4 +1,4 @@
-import type { Stage } from '../mlflow/stage';
+import type { Stage } from '../common/stage';
 import { STAGE_TAG } from './stage-aliases';
 
 /** Pure: who put a version where it is, as modelgate writes it on the version in MLflow. */

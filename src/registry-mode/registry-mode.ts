@@ -1,5 +1,5 @@
 import type { ModelVersion } from '../mlflow/mlflow.types';
-import type { Stage } from '../mlflow/stage';
+import type { Stage } from '../common/stage';
 import type { RegistryKind } from '../projects/project.types';
 import type { Provenance } from './provenance';
 

@@ -1,11 +1,14 @@
 import { Injectable } from '@nestjs/common';
+import type { Stage } from '../common/stage';
 import { MlflowServer } from '../mlflow/mlflow-server';
 import { MlflowClient } from '../mlflow/mlflow.client';
+import type { ModelVersion } from '../mlflow/mlflow.types';
 import { ProjectDirectory, ResolvedProject } from '../projects/project.types';
 import { projectConfigRefused } from '../projects/projects.errors';
 import { registryModeRefusal } from '../projects/registry-support';
 import { AliasesMode } from './aliases-mode';
 import type { RegistryMode } from './registry-mode';
+import { derivedStage } from './stage-aliases';
 import { StagesMode } from './stages-mode';
 
 /**
@@ -28,6 +31,18 @@ export class RegistryModes {
     const refusal = registryModeRefusal(project, await this.server.current());
     if (refusal) throw projectConfigRefused(project.name, refusal);
     return new AliasesMode(this.mlflow, project.stageAliases, project.provenanceTags);
+  }
+
+  /**
+   * How the read API shows a version's stage for the project claiming `model` when it is not
+   * MLflow's own: derived from its aliases and `modelgate.stage` tag in aliases mode; undefined in
+   * stages mode. Never refused (reading is harmless even where the MLflow release cannot hold
+   * aliases mode).
+   */
+  async derivedStages(model: string): Promise<((v: Pick<ModelVersion, 'aliases' | 'tags'>) => Stage) | undefined> {
+    const project = await this.projects.findByModel(model);
+    if (project?.registry !== 'aliases') return undefined;
+    return (v) => derivedStage(v.aliases, v.tags, project.stageAliases);
   }
 
   /** The mode of the project that claims `model`. */

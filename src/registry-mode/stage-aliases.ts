@@ -1,4 +1,4 @@
-import type { Stage } from '../mlflow/stage';
+import type { Stage } from '../common/stage';
 import type { StageAliases } from '../projects/project.types';
 
 /**

@@ -1,7 +1,7 @@
 import type { MlflowClient } from '../mlflow/mlflow.client';
 import { MlflowErrorCode, isMlflowError } from '../mlflow/mlflow.errors';
 import type { ModelVersion } from '../mlflow/mlflow.types';
-import type { Stage } from '../mlflow/stage';
+import type { Stage } from '../common/stage';
 import { Provenance, provenanceTags } from './provenance';
 import type { MoveOutcome, RegistryMode, StageMove } from './registry-mode';
 import { MIRRORED_ALIASES, stageUri } from './stage-aliases';

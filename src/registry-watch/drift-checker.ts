@@ -4,7 +4,7 @@ import { AuditLog } from '../audit/audit-log.service';
 import { LockedSession, Tx } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
 import { DriftNotices } from '../notifications/drift-notices';
-import { LifecyclePublisher } from '../notifications/lifecycle-publisher';
+import { LifecyclePublisher } from '../lifecycle-events/lifecycle-publisher';
 import type { DriftNotice } from '../notifications/notification.types';
 import type { ResolvedProject } from '../projects/project.types';
 import { DriftChanges, differences, driftChanges } from './drift';

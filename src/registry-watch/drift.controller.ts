@@ -4,7 +4,7 @@ import { Actor, Role } from '../auth/role';
 import { CurrentActor, Roles } from '../auth/roles.decorator';
 import { DEFAULT_PAGE_SIZE } from '../common/http/pagination';
 import { Idempotent } from '../idempotency/idempotency.interceptor';
-import { ModelNameParamPipe, VersionParamPipe } from '../registry/registry.params';
+import { ModelNameParamPipe, VersionParamPipe } from '../common/http/path-params';
 import { DriftService } from './drift.service';
 import { AdoptDto, DriftPageView, DriftQueryDto, DriftView } from './dto/drift.dto';
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { AuditLog } from '../audit/audit-log.service';
 import { DomainEvents } from '../common/domain-events';
-import { Page, decodePageToken, keysetPage } from '../common/http/pagination';
+import { Page, SEQ_PAGES } from '../common/http/pagination';
 import { ModelLock } from '../database/model-lock';
 import { LockTimeoutError, LockedSession } from '../database/transactions';
 import { Metrics } from '../metrics/metrics';
@@ -16,11 +16,6 @@ import { RegistryWatchError, RegistryWatchErrorCode } from './registry-watch.err
 
 /** How long an adoption waits for a promotion of the same model before answering 409. */
 const WAIT_MS = 15_000;
-
-interface SeqCursor extends Record<string, unknown> {
-  before_seq: number;
-}
-const isSeqCursor = (c: Record<string, unknown>): c is SeqCursor => Number.isSafeInteger(c.before_seq) && (c.before_seq as number) > 0;
 
 export interface AdoptCommand {
   model: string;
@@ -47,9 +42,9 @@ export class DriftService {
 
   /** Newest detection first, keyset-paged by its audit seq. */
   async list(filter: DriftFilter, limit: number, pageToken?: string): Promise<Page<Drift>> {
-    const beforeSeq = decodePageToken(pageToken, isSeqCursor)?.before_seq;
+    const beforeSeq = SEQ_PAGES.decode(pageToken)?.before_seq;
     const rows = await this.drifts.list(filter, limit + 1, beforeSeq);
-    return keysetPage(rows, limit, (last) => ({ before_seq: last.detectedSeq }));
+    return SEQ_PAGES.page(rows, limit, (last) => ({ before_seq: last.detectedSeq }));
   }
 
   /** Under the model's lock: answers the drift, resolved. 409 NOTHING_TO_ADOPT when the version has no open drift. */

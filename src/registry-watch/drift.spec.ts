@@ -1,4 +1,4 @@
-import { STAGES, Stage } from '../mlflow/stage';
+import { STAGES, Stage } from '../common/stage';
 import {
   MANAGED_ALIASES,
   ObservedVersion,

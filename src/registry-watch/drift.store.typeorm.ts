@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Tx, entityManagerOf } from '../database/transactions';
-import type { Stage } from '../mlflow/stage';
+import type { Stage } from '../common/stage';
 import { Drift, DriftFilter, DriftResolutionWrite, DriftStore, NewDrift } from './drift.store';
 
 interface Row {

@@ -1,4 +1,4 @@
-import type { Stage } from '../mlflow/stage';
+import type { Stage } from '../common/stage';
 import { MIRRORED_ALIASES } from '../registry-mode/stage-aliases';
 
 /**

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '../database/transactions';
-import type { Stage } from '../mlflow/stage';
+import type { Stage } from '../common/stage';
 import type { RegistryMode } from '../registry-mode/registry-mode';
 import { stageUnaccounted } from './drift';
 import { DriftStore } from './drift.store';

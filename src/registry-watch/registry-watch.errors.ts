@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors/domain-error';
+import { domainErrorClass } from '../common/errors/domain-error';
 
 export enum RegistryWatchErrorCode {
   NOTHING_TO_ADOPT = 'NOTHING_TO_ADOPT',
@@ -10,10 +10,4 @@ const STATUS: Record<RegistryWatchErrorCode, number> = {
   CHANGE_IN_PROGRESS: 409,
 };
 
-export class RegistryWatchError extends DomainError {
-  readonly httpStatus: number;
-  constructor(code: RegistryWatchErrorCode, message: string, details?: unknown) {
-    super(code, message, details);
-    this.httpStatus = STATUS[code];
-  }
-}
+export class RegistryWatchError extends domainErrorClass(STATUS) {}

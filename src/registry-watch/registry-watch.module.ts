@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { MlflowModule } from '../mlflow/mlflow.module';
+import { LifecycleEventsModule } from '../lifecycle-events/lifecycle-events.module';
 import { NotificationsModule } from '../notifications/notifications.module';
 import { ProjectsModule } from '../projects/projects.module';
 import { RegistryModeModule } from '../registry-mode/registry-mode.module';
@@ -28,7 +29,7 @@ import { VersionProvenance } from './version-provenance';
  * never the other way round.
  */
 @Module({
-  imports: [MlflowModule, ProjectsModule, AuditModule, NotificationsModule, RegistryModeModule],
+  imports: [MlflowModule, ProjectsModule, AuditModule, NotificationsModule, LifecycleEventsModule, RegistryModeModule],
   controllers: [DriftController],
   providers: [
     { provide: ExpectationStore, useClass: TypeOrmExpectationStore },

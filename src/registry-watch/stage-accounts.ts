@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Transactions } from '../database/transactions';
-import type { Stage } from '../mlflow/stage';
+import type { Stage } from '../common/stage';
 import type { ResolvedProject } from '../projects/project.types';
 import { stageUnaccounted } from './drift';
 import { ExpectationStore, ModelAccount } from './expectation.store';

@@ -22,7 +22,7 @@ import {
   RegisteredModelView,
 } from './dto/model.dto';
 import { toPageView } from './dto/page.view';
-import { ModelNameParamPipe, VersionParamPipe } from './registry.params';
+import { ModelNameParamPipe, VersionParamPipe } from '../common/http/path-params';
 import { RegistryService } from './registry.service';
 
 @ApiTags('registry')

@@ -1,11 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { validationFailed } from '../common/errors/domain-error';
-import { DEFAULT_PAGE_SIZE, decodeOffsetToken, encodePageToken } from '../common/http/pagination';
+import type { Stage } from '../common/stage';
+import { DEFAULT_PAGE_SIZE, Keyset, cursorField } from '../common/http/pagination';
 import { MlflowClient } from '../mlflow/mlflow.client';
 import { MlflowErrorCode, isMlflowError } from '../mlflow/mlflow.errors';
 import type { MlflowPage, ModelVersion, RegisteredModel, Run } from '../mlflow/mlflow.types';
 import { nameFilter } from '../mlflow/mlflow.wire';
-import type { Stage } from '../mlflow/stage';
+import { RegistryModes } from '../registry-mode/registry-modes';
 
 export interface VersionWithRun {
   version: ModelVersion;
@@ -26,28 +27,50 @@ export interface RunSearch extends PageRequest {
 }
 
 const NEWEST_FIRST = ['version_number DESC'];
+/** A stage's versions, newest first: the next page starts below the last version listed. */
+const IN_STAGE_PAGES = new Keyset<{ before_version: number }>({ before_version: cursorField.seq });
 /** Stage-filtered lists walk every version of a model in pages this big. */
 const SCAN_PAGE_SIZE = 1000;
 const MAX_SCAN_PAGES = 200;
 /** Bound of the version → run id memo (oldest forgotten first). */
 const MAX_REMEMBERED_RUN_IDS = 10_000;
 
-/** Read use cases over MLflow's registry and runs; nothing here is cached or stored. */
+/**
+ * Read use cases over MLflow's registry and runs; nothing here is cached or stored. A version's
+ * `stage` is its project's: derived from aliases in aliases mode (MLflow's own stage stays None).
+ */
 @Injectable()
 export class RegistryService {
   private readonly logger = new Logger(RegistryService.name);
   /** `name\0version` → run id (null for none): immutable in MLflow, so safe to remember. */
   private readonly runIds = new Map<string, string | null>();
 
-  constructor(private readonly mlflow: MlflowClient) {}
+  constructor(
+    private readonly mlflow: MlflowClient,
+    private readonly modes: RegistryModes,
+  ) {}
 
   async listModels(q: PageRequest & { filter?: string }): Promise<MlflowPage<RegisteredModel>> {
     const page = await this.mlflow.searchRegisteredModels({ filter: q.filter, maxResults: q.maxResults ?? DEFAULT_PAGE_SIZE, pageToken: q.pageToken });
-    return { ...page, items: page.items.map(withLatestAliases) };
+    return { ...page, items: await Promise.all(page.items.map((model) => this.withLatestVersions(model))) };
   }
 
   async getModel(name: string): Promise<RegisteredModel> {
-    return withLatestAliases(await this.mlflow.getRegisteredModel(name));
+    return this.withLatestVersions(await this.mlflow.getRegisteredModel(name));
+  }
+
+  /**
+   * The model with its latest version per stage as its project sees them. MLflow's own list (with
+   * the model's aliases added: MLflow leaves them out) in stages mode; in aliases mode, where
+   * MLflow holds every version in None, the stages are derived from all the model's versions.
+   */
+  private async withLatestVersions(model: RegisteredModel): Promise<RegisteredModel> {
+    const [stageOf, filter] = [await this.modes.derivedStages(model.name), nameFilter(model.name)];
+    if (!stageOf || !filter) return { ...model, latestVersions: withAliases(model.latestVersions, model) };
+    const versions = shown(await this.allVersions(filter), model, stageOf);
+    const latest = new Map<Stage, ModelVersion>();
+    for (const v of versions) if (Number(v.version) > Number(latest.get(v.stage)?.version ?? 0)) latest.set(v.stage, v);
+    return { ...model, latestVersions: [...latest.values()].sort((a, b) => Number(a.version) - Number(b.version)) };
   }
 
   /**
@@ -61,17 +84,20 @@ export class RegistryService {
     if (!filter) throw validationFailed([{ field: 'name', problems: ['a model name cannot hold both kinds of quote'] }]);
     const maxResults = q.maxResults ?? DEFAULT_PAGE_SIZE;
     if (!q.stage) {
-      const [page, model] = await Promise.all([
+      const [page, model, stageOf] = await Promise.all([
         this.mlflow.searchModelVersions({ filter, maxResults, pageToken: q.pageToken, orderBy: NEWEST_FIRST }),
         this.mlflow.getRegisteredModel(name),
+        this.modes.derivedStages(name),
       ]);
-      return { ...page, items: withAliases(page.items, model) };
+      return { ...page, items: shown(page.items, model, stageOf) };
     }
-    const offset = decodeOffsetToken(q.pageToken);
-    const [all, model] = await Promise.all([this.allVersions(filter), this.mlflow.getRegisteredModel(name)]);
-    const inStage = all.filter((v) => v.stage === q.stage);
-    const items = withAliases(inStage.slice(offset, offset + maxResults), model);
-    return inStage.length > offset + maxResults ? { items, nextPageToken: encodePageToken({ offset: offset + maxResults }) } : { items };
+    const before = IN_STAGE_PAGES.decode(q.pageToken)?.before_version ?? Infinity;
+    const [all, model, stageOf] = await Promise.all([this.allVersions(filter), this.mlflow.getRegisteredModel(name), this.modes.derivedStages(name)]);
+    const inStage = shown(all, model, stageOf)
+      .filter((v) => v.stage === q.stage && Number(v.version) < before)
+      .sort((a, b) => Number(b.version) - Number(a.version));
+    const page = IN_STAGE_PAGES.page(inStage.slice(0, maxResults + 1), maxResults, (last) => ({ before_version: Number(last.version) }));
+    return { items: page.items, ...(page.next_page_token ? { nextPageToken: page.next_page_token } : {}) };
   }
 
   /**
@@ -80,6 +106,11 @@ export class RegistryService {
    * the fresh version still decides (a model deleted and re-created gets its run re-read).
    */
   async getVersion(name: string, version: string): Promise<VersionWithRun> {
+    const [found, stageOf] = await Promise.all([this.readVersion(name, version), this.modes.derivedStages(name)]);
+    return stageOf ? { ...found, version: { ...found.version, stage: stageOf(found.version) } } : found;
+  }
+
+  private async readVersion(name: string, version: string): Promise<VersionWithRun> {
     const key = `${name}\u0000${version}`;
     const known = this.runIds.get(key);
     if (known === undefined) return this.getVersionThenRun(key, name, version);
@@ -139,9 +170,10 @@ export class RegistryService {
   }
 }
 
-/** MLflow leaves aliases out of latest_versions; the model's own list has them. */
-function withLatestAliases(model: RegisteredModel): RegisteredModel {
-  return { ...model, latestVersions: withAliases(model.latestVersions, model) };
+/** The versions with the model's aliases (version searches leave them out) and, when derived, their project's stage. */
+function shown(versions: ModelVersion[], model: RegisteredModel, stageOf: ((v: ModelVersion) => Stage) | undefined): ModelVersion[] {
+  const withTheirAliases = withAliases(versions, model);
+  return stageOf ? withTheirAliases.map((v) => ({ ...v, stage: stageOf(v) })) : withTheirAliases;
 }
 
 function withAliases(versions: ModelVersion[], model: RegisteredModel): ModelVersion[] {

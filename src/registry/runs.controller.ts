@@ -13,7 +13,7 @@ import { Role } from '../auth/role';
 import { Roles } from '../auth/roles.decorator';
 import { toPageView } from './dto/page.view';
 import { RunPageView, RunView, SearchRunsDto } from './dto/run.dto';
-import { RunIdParamPipe } from './registry.params';
+import { RunIdParamPipe } from '../common/http/path-params';
 import { RegistryService } from './registry.service';
 
 @ApiTags('registry')

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { LockTimeoutError, Transactions } from '../database/transactions';
-import { DeliveryError } from '../notifications/notification.types';
+import { DeliveryError } from '../outbox/outbox.types';
 import { ApprovalsService } from '../promotions/approvals.service';
 import { PromotionsService } from '../promotions/promotions.service';
 import { PromotionError, PromotionErrorCode } from '../promotions/promotions.errors';

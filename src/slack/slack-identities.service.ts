@@ -3,7 +3,7 @@ import { AuditAction } from '../audit/audit-action';
 import { AuditLog } from '../audit/audit-log.service';
 import { ApiKeysService } from '../auth/api-keys.service';
 import { Actor, Role, hasAnyRole } from '../auth/role';
-import { Page, decodePageToken, keysetPage } from '../common/http/pagination';
+import { NAME_PAGES, Page } from '../common/http/pagination';
 import { Transactions } from '../database/transactions';
 import { SlackIdentity, SlackIdentityStore } from './slack-identity.store';
 import { SlackError, SlackErrorCode } from './slack.errors';
@@ -49,8 +49,8 @@ export class SlackIdentitiesService {
   }
 
   async list(limit: number, pageToken?: string): Promise<Page<SlackIdentity>> {
-    const after = decodePageToken(pageToken, (c): c is { after: string } => typeof c.after === 'string');
-    return keysetPage(await this.store.list(limit + 1, after?.after), limit, (last) => ({ after: last.slackUserId }));
+    const after = NAME_PAGES.decode(pageToken)?.after;
+    return NAME_PAGES.page(await this.store.list(limit + 1, after), limit, (last) => ({ after: last.slackUserId }));
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Public } from '../auth/roles.decorator';
-import { RawFormBody } from '../common/http/raw-json-body.decorator';
+import { RawFormBody } from '../common/http/raw-body.decorator';
 import { SlackInteractionReceiver } from './slack-interaction-receiver';
 
 /** A block_actions payload carries the message it came from: a few KiB, rarely more. */

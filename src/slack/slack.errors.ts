@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors/domain-error';
+import { domainErrorClass } from '../common/errors/domain-error';
 
 export enum SlackErrorCode {
   INVALID_SIGNATURE = 'INVALID_SIGNATURE',
@@ -12,10 +12,4 @@ const STATUS: Record<SlackErrorCode, number> = {
   NOT_AN_APPROVER: 422,
 };
 
-export class SlackError extends DomainError {
-  readonly httpStatus: number;
-  constructor(code: SlackErrorCode, message: string, details?: unknown) {
-    super(code, message, details);
-    this.httpStatus = STATUS[code];
-  }
-}
+export class SlackError extends domainErrorClass(STATUS) {}

@@ -24,6 +24,7 @@ describe('audit chain integrity', () => {
     withDatabase(t.databaseUrl, async (db) => (await db.query(text, params)).rows as R[]);
   const append = (e: AuditEntry) => t.app.get(Transactions).run((tx) => t.app.get(AuditLog).append(e, tx));
   const verify = async () => (await t.request('GET', '/audit/verify')).body;
+  const eventCount = async () => Number((await sql<{ count: string }>('SELECT count(*) FROM audit_events'))[0].count);
   /** Runs `statements` with the append-only trigger off, as someone with SQL access could. */
   const tamper = (...statements: string[]) =>
     withDatabase(t.databaseUrl, async (db) => {
@@ -57,7 +58,7 @@ describe('audit chain integrity', () => {
       await expect(sql(statement)).rejects.toMatchObject({ code: '42501' });
     }
     expect(await sql('SELECT reason FROM audit_events WHERE seq = 2')).toEqual([{ reason: 'release 1' }]);
-    expect(await verify()).toEqual({ valid: true, checked: 6 });
+    expect(await verify()).toEqual({ valid: true, checked: await eventCount() });
   });
 
   it('refuses an at finer than the milliseconds that are hashed', async () => {
@@ -76,7 +77,7 @@ describe('audit chain integrity', () => {
       problem: 'it does not re-hash to its stored hash: its content was altered',
     });
     await tamper("UPDATE audit_events SET reason = 'release 3' WHERE seq = 4");
-    expect(await verify()).toEqual({ valid: true, checked: 6 });
+    expect(await verify()).toEqual({ valid: true, checked: await eventCount() });
 
     await tamper(
       `UPDATE audit_events SET details = '{"n": 30}' WHERE seq = 4`,
@@ -86,7 +87,7 @@ describe('audit chain integrity', () => {
     await tamper(`UPDATE audit_events SET details = '{"n": 3}' WHERE seq = 4`);
     expect(await verify()).toEqual(expect.objectContaining({ valid: false, first_broken_seq: 5 }));
     await tamper(`UPDATE audit_events SET at = at - interval '1 second' WHERE seq = 5`);
-    expect(await verify()).toEqual({ valid: true, checked: 6 });
+    expect(await verify()).toEqual({ valid: true, checked: await eventCount() });
   });
 
   it('names the row after one that was altered and re-hashed, or deleted', async () => {
@@ -105,7 +106,7 @@ describe('audit chain integrity', () => {
         ['seq', 'at', 'actor', 'action', 'model', 'version', 'from_stage', 'to_stage', 'reason', 'details', 'prev_hash', 'hash'].map((c) => row[c]),
       ),
     );
-    expect(await verify()).toEqual({ valid: true, checked: 6 });
+    expect(await verify()).toEqual({ valid: true, checked: await eventCount() });
   });
 
   it('stores what it hashed, whatever the text, numbers and key order of an event', async () => {

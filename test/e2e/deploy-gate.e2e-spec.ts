@@ -5,6 +5,7 @@ import { withDatabase } from '../helpers/test-database';
 import { TestApp, expectError, startTestApp } from '../helpers/test-app';
 
 const PROJECTS_DIR = join(__dirname, '..', 'fixtures', 'projects');
+const MINIMAL_PROJECT = { version: '1', schedule: { enabled: false }, batch: { pipeline: { steps: [{ id: 'a' }] } } };
 
 describe('deploy gate', () => {
   let mlflow: FakeMlflow;
@@ -120,6 +121,12 @@ describe('deploy gate', () => {
     expect(res.body).toMatchObject({ allowed: true, version: '2' });
   });
 
+  it('refuses a name no project can have alike through GET and POST', async () => {
+    const problems = [{ field: 'project', problems: ['project must be a project name (lowercase letters, digits, _ and -)'] }];
+    expect(expectError(await t.request('GET', '/deploy-gate/Recsys', { key: ci, query: { env: 'prd' } }), 400, 'VALIDATION_FAILED').details).toEqual(problems);
+    expect(expectError(await ask({ project: 'Recsys', env: 'prd' }), 400, 'VALIDATION_FAILED').details).toEqual(problems);
+  });
+
   it('answers 404 for an unknown project and 400 for an env the project does not list', async () => {
     expectError(await ask({ project: 'nope', env: 'prd' }), 404, 'PROJECT_NOT_FOUND');
     expect(expectError(await ask({ project: 'recsys', env: 'stg' }), 400, 'ENV_NOT_CONFIGURED').details.configured_envs.sort()).toEqual(['dev', 'prd']);
@@ -153,17 +160,18 @@ describe('deploy gate', () => {
   });
 
   it('reads MLflow once for a burst, and again at once when a promotion changes a stage', async () => {
-    const events = t.app.get(DomainEvents);
-    events.emit('model.stage_changed', { model: 'recsys' });
+    mlflow.seed.modelVersion({ name: 'bursty', stage: 'Production' });
+    mlflow.seed.modelVersion({ name: 'bursty' });
+    expect((await t.request('PUT', '/projects/bursty', { body: { ...MINIMAL_PROJECT, project_name: 'bursty' } })).status).toBe(201);
     mlflow.clearRequests();
-    await Promise.all([1, 2, 3, 4, 5].map(() => ask({ project: 'recsys', env: 'prd' })));
+    await Promise.all([1, 2, 3, 4, 5].map(() => ask({ project: 'bursty', env: 'prd' })));
     expect(mlflow.requestsTo('registered-models/get-latest-versions')).toHaveLength(1);
 
     const promoter = await t.createKey('pat', ['promoter']);
     for (const stage of ['Staging', 'Production']) {
-      expect((await t.request('POST', '/models/recsys/versions/3/promote', { key: promoter, body: { stage, reason: 'the next model' } })).status).toBe(200);
+      expect((await t.request('POST', '/models/bursty/versions/2/promote', { key: promoter, body: { stage, reason: 'the next model' } })).status).toBe(200);
     }
-    expect((await ask({ project: 'recsys', env: 'prd' })).body).toMatchObject({ version: '3' });
+    expect((await ask({ project: 'bursty', env: 'prd' })).body).toMatchObject({ version: '2' });
   });
 
   it('keeps the decisions insert-only', async () => {
@@ -172,10 +180,11 @@ describe('deploy gate', () => {
   });
 
   it('lists decisions for readers, filtered and paged, newest first', async () => {
+    for (const commit of ['listed-1', 'listed-2', 'listed-3']) expect((await ask({ project: 'recsys', env: 'prd', commit })).status).toBe(200);
     const reader = await t.createKey('auditor', ['reader']);
     const first = await t.request('GET', '/deploy-decisions', { key: reader, query: { project: 'recsys', env: 'prd', max_results: '2' } });
     expect(first.status).toBe(200);
-    expect(first.body.items).toHaveLength(2);
+    expect(first.body.items.map((d: { commit: string }) => d.commit)).toEqual(['listed-3', 'listed-2']);
     expect(first.body.items.every((d: { project: string; env: string }) => d.project === 'recsys' && d.env === 'prd')).toBe(true);
     const second = await t.request('GET', '/deploy-decisions', {
       key: reader,
@@ -206,7 +215,7 @@ describe('deploy gate', () => {
       const down = await ask({ project: 'recsys', env: 'prd' });
       expect(expectError(down, 503, 'GATE_UNAVAILABLE')).toMatchObject({ allowed: false, decision_id: null });
       // An env nobody configured must not become a metric label just because it could not be checked.
-      expectError(await ask({ project: 'churn', env: 'made-up-env-42' }), 503, 'GATE_UNAVAILABLE'); // churn: not in the 1 s project cache
+      expectError(await ask({ project: 'never-asked', env: 'made-up-env-42' }), 503, 'GATE_UNAVAILABLE'); // a project the gate cannot have cached
       const metrics = (await t.request('GET', '/metrics', { key: null })).text;
       expect(metrics).not.toContain('made-up-env-42');
       expect(metrics).toContain('modelgate_deploy_gate_decisions_total{env="unknown",outcome="unavailable"}');

@@ -1,9 +1,10 @@
 import { SesFake } from '../fakes/ses/ses-fake';
 import { SlackSink } from '../fakes/slack/slack-sink';
 import { notifyEnv, SENDER } from '../fixtures/events/app-env';
-import { FixtureName, loadEvent, makeSfnEvent } from '../fixtures/events/factories';
+import { FixtureName, asExecution, loadEvent, makeSfnEvent } from '../fixtures/events/factories';
 import { TestApp, expectError, startTestApp } from '../helpers/test-app';
 import { withDatabase } from '../helpers/test-database';
+import { waitUntil } from '../helpers/wait';
 
 const TEAM = 'ml-team@rentcars.com';
 const ONCALL = 'oncall@rentcars.com';
@@ -57,8 +58,12 @@ describe('EventBridge ingestion of Step Functions events', () => {
         body: { accepted: true, duplicate: false, ignored: false },
       });
     }
-    await ses.waitFor((mails) => mails.length >= 9);
-    const mails = await ses.emails();
+    const fixtureRuns = fixtures.map(([name]) => loadEvent(name).detail.executionArn as string);
+    const aboutFixtures = async () => (await ses.emails()).filter((m) => fixtureRuns.some((arn) => m.subject.includes(arn.split(':').at(-1)!)));
+    const mails = await waitUntil('nine e-mails about the fixture runs', async () => {
+      const found = await aboutFixtures();
+      return found.length >= 9 && found;
+    });
     const sent = mails.map((m) => `${m.destination.to.join(',')} ${m.subject}`).sort();
     expect(sent).toEqual(
       [
@@ -84,12 +89,15 @@ describe('EventBridge ingestion of Step Functions events', () => {
     expect(failed.body.html).toContain('&quot;TaskArn&quot;');
 
     // SES sees an e-mail just before the worker commits its outcome: wait for the commits.
-    const byStatus = () => sql<{ status: string; n: string }>(`SELECT status, count(*) AS n FROM outbox GROUP BY status`);
-    await waitUntil(async () => JSON.stringify(await byStatus()) === JSON.stringify([{ status: 'delivered', n: '9' }]), 5_000);
+    const byStatus = () => sql<{ status: string; n: string }>(`SELECT status, count(*) AS n FROM outbox WHERE execution_arn = ANY($1) GROUP BY status`, [fixtureRuns]);
+    await waitUntil('nine deliveries committed', async () => JSON.stringify(await byStatus()) === JSON.stringify([{ status: 'delivered', n: '9' }]), 5_000);
     expect(await byStatus()).toEqual([{ status: 'delivered', n: '9' }]);
   });
 
   it('acknowledges the same event five times (in a row and at once) with one notification per recipient', async () => {
+    const duplicatesCounted = async () =>
+      Number(/^modelgate_pipeline_events_total\{status="FAILED",duplicate="true"\} (\d+)$/m.exec((await t.request('GET', '/metrics', { key: null })).text)?.[1] ?? 0);
+    const countedBefore = await duplicatesCounted();
     const event = makeSfnEvent({ status: 'FAILED' });
     const answers = [];
     for (let i = 0; i < 5; i++) answers.push((await post(event)).body.duplicate);
@@ -99,15 +107,14 @@ describe('EventBridge ingestion of Step Functions events', () => {
     const results = await Promise.all(Array.from({ length: 5 }, () => post(concurrent)));
     expect(results.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
     expect(results.filter((r) => r.body.duplicate === false)).toHaveLength(1);
-    const metrics = await t.request('GET', '/metrics', { key: null });
-    expect(metrics.text).toMatch(/^modelgate_pipeline_events_total\{status="FAILED",duplicate="true"\} 8$/m);
+    expect((await duplicatesCounted()) - countedBefore).toBe(8);
 
     for (const e of [event, concurrent]) {
       const arn = e.detail.executionArn as string;
       expect(await sql('SELECT 1 FROM pipeline_events WHERE execution_arn = $1', [arn])).toHaveLength(1);
       expect((await outboxOf(arn)).map((r) => r.recipient)).toEqual([TEAM, ONCALL]);
       const name = e.detail.name as string;
-      await expect(waitUntil(async () => (await mailsAbout(name)).length === 2)).resolves.toBe(true);
+      await waitUntil(`two e-mails about ${name}`, async () => (await mailsAbout(name)).length === 2);
     }
   });
 
@@ -141,7 +148,7 @@ describe('EventBridge ingestion of Step Functions events', () => {
     expect((await post(second)).body.duplicate).toBe(true);
 
     const arn = first.detail.executionArn as string;
-    await waitUntil(async () => (await mailsAbout('redriven')).length + (await mailsAbout('redriven (redrive 1)')).length >= 4);
+    await waitUntil('four e-mails about the redriven run', async () => (await mailsAbout('redriven')).length + (await mailsAbout('redriven (redrive 1)')).length >= 4);
     const subjects = (await ses.emails()).filter((m) => m.subject.includes('redriven')).map((m) => m.subject);
     expect(subjects.sort()).toEqual([
       '[recsys] pipeline FAILED — redriven',
@@ -183,13 +190,13 @@ describe('EventBridge ingestion of Step Functions events', () => {
     const ok = makeSfnEvent({ project: 'churn', status: 'SUCCEEDED', execution: 'churn-daily' });
     await post(failed);
     await post(ok);
-    await slack.waitForDelivered(1, { channel: 'ml-alerts' });
-    await slack.waitForDelivered(1, { channel: 'ml-pipelines' });
-    const alert = slack.delivered('ml-alerts')[0].body;
+    const postedAbout = (channel: string, execution: string) =>
+      waitUntil(`a ${channel} post about ${execution}`, async () => slack.delivered(channel).find((p) => JSON.stringify(p.body).includes(execution)));
+    const alert = (await postedAbout('ml-alerts', 'churn-nightly')).body;
     expect(alert.text).toBe(':red_circle: [churn] pipeline FAILED — churn-nightly');
     expect(JSON.stringify(alert.blocks)).toContain('churn (config 2.3.1)');
-    expect(slack.delivered('ml-pipelines')[0].body.text).toContain('[churn] pipeline SUCCEEDED — churn-daily');
-    await waitUntil(async () => (await mailsAbout('churn-nightly')).length === 2);
+    expect((await postedAbout('ml-pipelines', 'churn-daily')).body.text).toContain('[churn] pipeline SUCCEEDED — churn-daily');
+    await waitUntil('two e-mails about churn-nightly', async () => (await mailsAbout('churn-nightly')).length === 2);
     const outbox = await outboxOf(failed.detail.executionArn as string);
     expect(outbox.map((r) => `${r.kind}:${r.recipient}`)).toEqual([`email:${TEAM}`, `email:${ONCALL}`, 'slack:slack:ml-alerts']);
     expect(JSON.stringify(await sql('SELECT payload FROM outbox'))).not.toContain(slack.url);
@@ -258,12 +265,15 @@ describe('EventBridge ingestion of Step Functions events', () => {
 
   describe('GET /pipeline-runs', () => {
     it('shows one execution with its events and the outcome of each notification', async () => {
-      const arn = 'arn:aws:states:us-east-1:123456789012:execution:recsys-workflow:sched-recsys-20261123T030000';
+      const [failed, redriven] = [asExecution(loadEvent('sfn-failed'), 'shown-run'), asExecution(loadEvent('sfn-failed-redriven'), 'shown-run')];
+      for (const event of [failed, redriven]) expect((await post(event)).status).toBe(202);
+      const arn = failed.detail.executionArn as string;
+      await waitUntil('the four notices of shown-run delivered', async () => (await outboxOf(arn)).filter((r) => r.status === 'delivered').length === 4);
       const res = await t.request('GET', `/pipeline-runs/${encodeURIComponent(arn)}`, { key: readerKey });
       expect(res.status).toBe(200);
       expect(res.body).toMatchObject({
         execution_arn: arn,
-        execution_name: 'sched-recsys-20261123T030000',
+        execution_name: 'shown-run',
         project: 'recsys',
         project_version: '1.0.0',
         status: 'FAILED',
@@ -277,7 +287,7 @@ describe('EventBridge ingestion of Step Functions events', () => {
         recipient: expect.any(String),
         status: 'delivered',
         attempts: 1,
-        subject: '[recsys] pipeline FAILED — sched-recsys-20261123T030000',
+        subject: '[recsys] pipeline FAILED — shown-run',
         pipeline_status: 'FAILED',
         delivered_at: expect.any(String),
       });
@@ -288,27 +298,33 @@ describe('EventBridge ingestion of Step Functions events', () => {
       expectError(res, 404, 'PIPELINE_RUN_NOT_FOUND');
     });
 
-    it('filters by status and pages', async () => {
-      const timedOut = await t.request('GET', '/pipeline-runs', { key: readerKey, query: { status: 'TIMED_OUT' } });
-      expect(timedOut.body.items.map((r: { execution_name: string }) => r.execution_name)).toEqual(['sched-recsys-20261124T030000']);
-      const first = await t.request('GET', '/pipeline-runs', { key: readerKey, query: { max_results: '2' } });
-      expect(first.body.items).toHaveLength(2);
-      const second = await t.request('GET', '/pipeline-runs', {
-        key: readerKey,
-        query: { max_results: '2', page_token: first.body.next_page_token },
-      });
-      expect(second.body.items).toHaveLength(2);
-      expect(second.body.items[0].execution_arn).not.toBe(first.body.items[0].execution_arn);
+    it('filters by project and status', async () => {
+      for (const [status, execution] of [['TIMED_OUT', 'filtered-timed-out'], ['ABORTED', 'filtered-aborted']]) {
+        expect((await post(makeSfnEvent({ project: 'churn', status, execution }))).status).toBe(202);
+      }
+      const timedOut = await t.request('GET', '/pipeline-runs', { key: readerKey, query: { project: 'churn', status: 'TIMED_OUT' } });
+      expect(timedOut.body.items.map((r: { execution_name: string }) => r.execution_name)).toEqual(['filtered-timed-out']);
       expectError(await t.request('GET', '/pipeline-runs', { key: readerKey, query: { status: 'nope' } }), 400, 'VALIDATION_FAILED');
+    });
+
+    it('pages by keyset: a run that starts meanwhile neither repeats one nor hides one, and runs without a start come last', async () => {
+      const run = (execution: string, startDate: number | null) =>
+        makeSfnEvent({ project: 'churn', status: 'RUNNING', execution, detail: { startDate, stopDate: null } });
+      const day = (d: number) => Date.UTC(2030, 0, d);
+      for (const event of [run('paging-1', day(1)), run('paging-2', day(2)), run('paging-3', day(3)), run('unstarted-a', null), run('unstarted-b', null)]) {
+        expect((await post(event)).status).toBe(202);
+      }
+      const query = { project: 'churn', status: 'RUNNING', max_results: '2' };
+      const page = async (token?: string) => {
+        const res = await t.request('GET', '/pipeline-runs', { key: readerKey, query: token ? { ...query, page_token: token } : query });
+        return { names: res.body.items.map((r: { execution_name: string }) => r.execution_name), next: res.body.next_page_token as string | undefined };
+      };
+      const first = await page();
+      expect(first.names).toEqual(['paging-3', 'paging-2']);
+      expect((await post(run('paging-4', day(4)))).status).toBe(202);
+      const second = await page(first.next);
+      expect(second.names).toEqual(['paging-1', 'unstarted-a']);
+      expect(await page(second.next)).toEqual({ names: ['unstarted-b'], next: undefined });
     });
   });
 });
-
-async function waitUntil(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('condition not met in time');
-}

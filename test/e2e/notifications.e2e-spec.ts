@@ -3,18 +3,10 @@ import { SlackSink } from '../fakes/slack/slack-sink';
 import { notifyEnv } from '../fixtures/events/app-env';
 import { makeSfnEvent } from '../fixtures/events/factories';
 import { TestApp, expectError, startTestApp } from '../helpers/test-app';
+import { settledOutboxRows } from '../helpers/outbox-rows';
 import { withDatabase } from '../helpers/test-database';
 
 const TEAM = 'ml-team@rentcars.com';
-
-interface Row {
-  id: string;
-  kind: string;
-  recipient: string;
-  status: string;
-  attempts: number;
-  last_error: string | null;
-}
 
 describe('notification delivery through the outbox', () => {
   let ses: SesFake;
@@ -24,24 +16,6 @@ describe('notification delivery through the outbox', () => {
   let eventsKey: string;
 
   const post = (app: TestApp, body: unknown, key = eventsKey) => app.request('POST', '/events/eventbridge', { key, body });
-  const rowsOf = (app: TestApp, executionArn: string) =>
-    withDatabase(app.databaseUrl, async (db) => {
-      const res = await db.query<Row>(
-        'SELECT id, kind, recipient, status, attempts, last_error FROM outbox WHERE execution_arn = $1 ORDER BY kind, recipient',
-        [executionArn],
-      );
-      return res.rows;
-    });
-  /** Waits until no row of the execution is pending any more, and answers them. */
-  const settled = async (app: TestApp, executionArn: string, timeoutMs = 10_000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const rows = await rowsOf(app, executionArn);
-      if (rows.length > 0 && rows.every((r) => r.status !== 'pending')) return rows;
-      if (Date.now() > deadline) throw new Error(`still pending: ${JSON.stringify(rows)}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
   const churnRun = (status: string, execution: string) => makeSfnEvent({ project: 'churn', status, execution });
   const arnOf = (event: ReturnType<typeof makeSfnEvent>) => event.detail.executionArn as string;
 
@@ -63,7 +37,7 @@ describe('notification delivery through the outbox', () => {
     slack.failNext(1, { status: 429, retryAfter: '1', body: 'rate_limited' });
     const event = churnRun('SUCCEEDED', 'rate-limited');
     expect((await post(t, event)).status).toBe(202);
-    const [slackRow] = (await settled(t, arnOf(event))).filter((r) => r.kind === 'slack');
+    const [slackRow] = (await settledOutboxRows(t, arnOf(event))).filter((r) => r.kind === 'slack');
     expect(slackRow).toMatchObject({ status: 'delivered', attempts: 2, last_error: null });
     expect(slack.posts.map((p) => p.status)).toEqual([429, 200]);
     expect(slack.posts[1].at - slack.posts[0].at).toBeGreaterThanOrEqual(950);
@@ -73,7 +47,7 @@ describe('notification delivery through the outbox', () => {
     slack.failAlways({ status: 500, body: 'internal_error' });
     const event = churnRun('SUCCEEDED', 'slack-down');
     await post(t, event);
-    const [dead] = (await settled(t, arnOf(event))).filter((r) => r.kind === 'slack');
+    const [dead] = (await settledOutboxRows(t, arnOf(event))).filter((r) => r.kind === 'slack');
     expect(dead).toMatchObject({
       status: 'dead',
       attempts: 3,
@@ -100,7 +74,7 @@ describe('notification delivery through the outbox', () => {
     const retried = await t.request('POST', `/notifications/${dead.id}/retry`);
     expect(retried.status).toBe(200);
     expect(retried.body).toMatchObject({ id: dead.id, status: 'pending', attempts: 0 });
-    const [again] = (await settled(t, arnOf(event))).filter((r) => r.kind === 'slack');
+    const [again] = (await settledOutboxRows(t, arnOf(event))).filter((r) => r.kind === 'slack');
     expect(again).toMatchObject({ status: 'delivered', attempts: 1 });
     expect(slack.delivered('ml-pipelines')).toHaveLength(1);
 
@@ -113,7 +87,7 @@ describe('notification delivery through the outbox', () => {
     slack.failAlways({ status: 403, body: 'invalid_token' });
     const event = churnRun('SUCCEEDED', 'slack-revoked');
     await post(t, event);
-    const [slackRow] = (await settled(t, arnOf(event))).filter((r) => r.kind === 'slack');
+    const [slackRow] = (await settledOutboxRows(t, arnOf(event))).filter((r) => r.kind === 'slack');
     expect(slackRow).toMatchObject({ status: 'dead', attempts: 1, last_error: 'Slack answered HTTP 403: invalid_token' });
     expect(slack.posts).toHaveLength(1);
   });
@@ -122,7 +96,7 @@ describe('notification delivery through the outbox', () => {
     ses.failNext(1, { status: 400, code: 'Throttling', message: 'Maximum sending rate exceeded.' });
     const event = makeSfnEvent({ status: 'SUCCEEDED', execution: 'ses-throttled' });
     await post(t, event);
-    expect(await settled(t, arnOf(event))).toEqual([
+    expect(await settledOutboxRows(t, arnOf(event))).toEqual([
       expect.objectContaining({ kind: 'email', recipient: TEAM, status: 'delivered', attempts: 2, last_error: null }),
     ]);
     const mails = (await ses.emailsTo(TEAM)).filter((m) => m.subject.endsWith('— ses-throttled'));
@@ -134,7 +108,7 @@ describe('notification delivery through the outbox', () => {
     ses.failNext(1, { status: 400, code: 'MessageRejected', message: 'Email address is not verified.' });
     const event = makeSfnEvent({ status: 'SUCCEEDED', execution: 'ses-rejected' });
     await post(t, event);
-    expect(await settled(t, arnOf(event))).toEqual([
+    expect(await settledOutboxRows(t, arnOf(event))).toEqual([
       expect.objectContaining({
         status: 'dead',
         attempts: 1,
@@ -144,12 +118,16 @@ describe('notification delivery through the outbox', () => {
   });
 
   it('pages the delivery log newest first', async () => {
+    const [older, newer] = [makeSfnEvent({ status: 'FAILED', execution: 'paged-log-1' }), makeSfnEvent({ status: 'FAILED', execution: 'paged-log-2' })];
+    for (const event of [older, newer]) expect((await post(t, event)).status).toBe(202); // two e-mails each
     const first = await t.request('GET', '/notifications', { key: readerKey, query: { max_results: '2' } });
-    expect(first.body.items).toHaveLength(2);
     const second = await t.request('GET', '/notifications', {
       key: readerKey,
       query: { max_results: '2', page_token: first.body.next_page_token },
     });
+    const arns = (page: { body: { items: { execution_arn: string }[] } }) => page.body.items.map((n) => n.execution_arn);
+    expect(arns(first)).toEqual([arnOf(newer), arnOf(newer)]);
+    expect(arns(second)).toEqual([arnOf(older), arnOf(older)]);
     const ids = [...first.body.items, ...second.body.items].map((n: { id: string }) => n.id);
     expect(new Set(ids).size).toBe(4);
     expect(new Date(first.body.items[0].created_at) >= new Date(second.body.items[1].created_at)).toBe(true);
@@ -168,7 +146,7 @@ describe('notification delivery through the outbox', () => {
       const events = Array.from({ length: 40 }, (_, i) => makeSfnEvent({ status: 'FAILED', execution: `twin-${i}` }));
       const answers = await Promise.all(events.map((e, i) => post(i % 2 ? second : t, e)));
       expect(answers.map((a) => a.status)).toEqual(events.map(() => 202));
-      for (const e of events) await settled(t, arnOf(e), 20_000);
+      for (const e of events) await settledOutboxRows(t, arnOf(e), 20_000);
 
       const mails = (await ses.emails()).filter((m) => m.subject.includes('— twin-'));
       const perRecipient = new Map<string, number>();
@@ -205,13 +183,13 @@ describe('notification delivery through the outbox', () => {
       const ok = churnRun('SUCCEEDED', 'no-webhook');
       expect((await post(bad, failed, bad.adminKey)).status).toBe(202);
       expect((await post(bad, ok, bad.adminKey)).status).toBe(202);
-      const failedRows = await settled(bad, arnOf(failed));
+      const failedRows = await settledOutboxRows(bad, arnOf(failed));
       expect(failedRows.map((r) => [r.kind, r.status, r.last_error])).toEqual([
         ['email', 'dead', 'NOTIFY_FROM is not set: modelgate has no sender address for e-mail notifications'],
         ['email', 'dead', 'NOTIFY_FROM is not set: modelgate has no sender address for e-mail notifications'],
         ['slack', 'delivered', null],
       ]);
-      const okRows = await settled(bad, arnOf(ok));
+      const okRows = await settledOutboxRows(bad, arnOf(ok));
       expect(okRows.find((r) => r.kind === 'slack')).toMatchObject({
         status: 'dead',
         attempts: 1,

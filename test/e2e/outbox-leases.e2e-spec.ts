@@ -1,11 +1,12 @@
 import { Transactions } from '../../src/database/transactions';
-import { OutboxStore } from '../../src/notifications/outbox.store';
+import { OutboxStore } from '../../src/outbox/outbox.store';
 import { SesFake } from '../fakes/ses/ses-fake';
 import { SlackSink } from '../fakes/slack/slack-sink';
 import { notifyEnv } from '../fixtures/events/app-env';
 import { makeSfnEvent } from '../fixtures/events/factories';
 import { TestApp, startTestApp } from '../helpers/test-app';
 import { withDatabase } from '../helpers/test-database';
+import { waitUntil } from '../helpers/wait';
 
 interface LeasedRow {
   id: string;
@@ -36,15 +37,6 @@ describe('outbox leases', () => {
       'SELECT id, kind, status, attempts, lease_owner, leased_until FROM outbox WHERE execution_arn LIKE $1 ORDER BY kind, recipient',
       [`%:${execution}`],
     );
-  const waitFor = async <T>(what: string, probe: () => Promise<T | false>, timeoutMs = 10_000): Promise<T> => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe();
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  };
   const sentAbout = async (execution: string) =>
     (await ses.emails()).filter((m) => m.subject.endsWith(`— ${execution}`)).length + slack.delivered().filter((p) => JSON.stringify(p.body).includes(execution)).length;
 
@@ -65,7 +57,7 @@ describe('outbox leases', () => {
     const t = await start({ NOTIFY_TIMEOUT_MS: '10000' });
     ses.latencyMs = 1_500;
     expect((await post(t, 'slow-mail', 'FAILED')).status).toBe(202);
-    const rows = await waitFor('the Slack row to be delivered', async () => {
+    const rows = await waitUntil('the Slack row to be delivered', async () => {
       const all = await rowsOf(t, 'slow-mail');
       return all.find((r) => r.kind === 'slack')?.status === 'delivered' && all;
     });
@@ -74,7 +66,7 @@ describe('outbox leases', () => {
     expect(mails.every((r) => r.lease_owner !== null && r.leased_until!.getTime() > Date.now())).toBe(true);
     expect((await ses.emails()).filter((m) => m.subject.endsWith('— slow-mail'))).toEqual([]);
 
-    const done = await waitFor('the e-mails to be delivered', async () => {
+    const done = await waitUntil('the e-mails to be delivered', async () => {
       const all = await rowsOf(t, 'slow-mail');
       return all.every((r) => r.status === 'delivered') && all;
     });
@@ -91,7 +83,7 @@ describe('outbox leases', () => {
     const liveOwners = (await rowsOf(ingest, 'still-leased')).map((r) => r.lease_owner);
 
     const worker = await start({ ADMIN_API_KEY: ingest.adminKey }, ingest.databaseUrl);
-    const taken = await waitFor('the orphaned rows to be delivered', async () => {
+    const taken = await waitUntil('the orphaned rows to be delivered', async () => {
       const all = await rowsOf(worker, 'orphaned');
       return all.every((r) => r.status === 'delivered') && all;
     });
@@ -104,7 +96,7 @@ describe('outbox leases', () => {
     expect(await sentAbout('still-leased')).toBe(0);
 
     await sql(worker, "UPDATE outbox SET leased_until = now() WHERE execution_arn LIKE '%:still-leased'");
-    await waitFor('the expired rows to be delivered', async () => (await rowsOf(worker, 'still-leased')).every((r) => r.status === 'delivered'));
+    await waitUntil('the expired rows to be delivered', async () => (await rowsOf(worker, 'still-leased')).every((r) => r.status === 'delivered'));
     expect(await sentAbout('still-leased')).toBe(2);
   });
 

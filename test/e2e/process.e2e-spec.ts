@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OUTBOX_LANES } from '../../src/notifications/outbox.worker';
+import { OUTBOX_LANES } from '../../src/outbox/outbox.worker';
 import { spawnApp } from '../helpers/app-process';
 import { createTestDatabase } from '../helpers/test-database';
 

@@ -40,11 +40,12 @@ describe('loading project configs from PROJECTS_DIR', () => {
     withDatabase(t.databaseUrl, async (db) => (await db.query('SELECT * FROM projects ORDER BY name')).rows as Row[]);
   const row = async (name: string) => (await rows()).find((r) => r.name === name);
 
-  beforeAll(async () => {
+  // Each test starts from the same folder, loaded by a fresh app: what one test writes, the next never sees.
+  beforeEach(async () => {
     dir = makeProjectsDir();
     t = await startTestApp({ env: { PROJECTS_DIR: dir } });
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await t.close();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -105,6 +106,8 @@ describe('loading project configs from PROJECTS_DIR', () => {
   });
 
   it('keeps the last good config when a file breaks, and reports it', async () => {
+    writeProject(dir, 'pricing', badCronYaml.replace('every day at 3', '0 3 * * *'));
+    expect((await t.request('POST', '/projects/_reload')).body.applied).toEqual(['pricing']);
     writeProject(dir, 'pricing', 'project_name: pricing\nversion: 0.5\n');
     const reload = await t.request('POST', '/projects/_reload');
     expect(reload.body.errors).toEqual([

@@ -24,6 +24,9 @@ describe('projects API', () => {
     t.request('PUT', `/projects/${name}`, { raw: { payload: yaml, contentType: 'application/yaml' }, key });
   const rowsNamed = (name: string) =>
     withDatabase(t.databaseUrl, async (db) => (await db.query('SELECT * FROM projects WHERE name = $1', [name])).rows);
+  /** Every stored project's name, in the database's own order of names. */
+  const namesInOrder = () =>
+    withDatabase(t.databaseUrl, async (db) => (await db.query<{ name: string }>('SELECT name FROM projects ORDER BY name')).rows.map((r) => r.name));
   const projectCount = () => withDatabase(t.databaseUrl, async (db) => Number((await db.query('SELECT count(*) FROM projects')).rows[0].count));
 
   beforeAll(async () => {
@@ -160,12 +163,13 @@ describe('projects API', () => {
   });
 
   it('refuses a second project claiming the same model with 409 MODEL_ALREADY_CLAIMED', async () => {
-    const res = await putYaml('recsys-v2', makeYaml('recsys-v2', 'model: { name: recsys }\n'));
+    expect((await putYaml('claimant', makeYaml('claimant', 'model: { name: claimed }\n'))).status).toBe(201);
+    const res = await putYaml('claimant-v2', makeYaml('claimant-v2', 'model: { name: claimed }\n'));
     const body = expectError(res, 409, 'MODEL_ALREADY_CLAIMED');
-    expect(body.message).toMatch(/"recsys" is already claimed by project "recsys"/);
-    expect(await rowsNamed('recsys-v2')).toEqual([]);
+    expect(body.message).toMatch(/"claimed" is already claimed by project "claimant"/);
+    expect(await rowsNamed('claimant-v2')).toEqual([]);
 
-    const validated = await t.request('POST', '/projects/validate', { raw: { payload: makeYaml('recsys-v2', 'model: { name: recsys }\n'), contentType: 'application/yaml' } });
+    const validated = await t.request('POST', '/projects/validate', { raw: { payload: makeYaml('claimant-v2', 'model: { name: claimed }\n'), contentType: 'application/yaml' } });
     expect(validated.body).toEqual(expect.objectContaining({ valid: false, problems: [{ path: 'model.name', message: expect.stringMatching(/already claimed/) }] }));
   });
 
@@ -188,6 +192,14 @@ describe('projects API', () => {
   it('answers 404 PROJECT_NOT_FOUND for a project that does not exist', async () => {
     expectError(await t.request('GET', '/projects/nope'), 404, 'PROJECT_NOT_FOUND');
     expectError(await t.request('DELETE', '/projects/nope'), 404, 'PROJECT_NOT_FOUND');
+  });
+
+  it('refuses a path name no project can have with 400, before reading the body', async () => {
+    const problems = [{ field: 'name', problems: ['name must be a project name (lowercase letters, digits, _ and -)'] }];
+    expect(expectError(await t.request('GET', '/projects/Not%20A%20Name'), 400, 'VALIDATION_FAILED').details).toEqual(problems);
+    expect(expectError(await putYaml('Recsys', makeYaml('Recsys')), 400, 'VALIDATION_FAILED').details).toEqual(problems);
+    expectError(await t.request('DELETE', '/projects/-x'), 400, 'VALIDATION_FAILED');
+    expect(await rowsNamed('Recsys')).toEqual([]);
   });
 
   it('validates without storing, answering the resolved settings', async () => {
@@ -217,44 +229,54 @@ describe('projects API', () => {
   });
 
   it('lists projects by name, paged with max_results and page_token', async () => {
+    // Digits sort before letters: these three come first whatever else the other tests stored.
+    for (const name of ['0list-c', '0list-a', '0list-b']) expect((await putYaml(name, makeYaml(name))).status).toBe(201);
     const first = await t.request('GET', '/projects', { key: readerKey, query: { max_results: '2' } });
     expect(first.status).toBe(200);
-    expect(first.body.items.map((p: { name: string }) => p.name)).toEqual(['churn', 'churn-json']);
-    expect(first.body.items[0]).toEqual(
-      expect.objectContaining({ name: 'churn', version: '2.3.1', model_name: 'churn-classifier', source: 'api', updated_by: 'admin' }),
-    );
-    const rest = await t.request('GET', '/projects', { key: readerKey, query: { page_token: first.body.next_page_token } });
-    expect(rest.body.items.map((p: { name: string }) => p.name)).toEqual(['recsys', 'temp2']);
-    expect(rest.body.next_page_token).toBeUndefined();
+    expect(first.body.items.map((p: { name: string }) => p.name)).toEqual(['0list-a', '0list-b']);
+    expect(first.body.items[0]).toEqual(expect.objectContaining({ name: '0list-a', version: '1.0.0', model_name: '0list-a', source: 'api', updated_by: 'admin' }));
+    const names: string[] = first.body.items.map((p: { name: string }) => p.name);
+    for (let token = first.body.next_page_token; token; ) {
+      const page = await t.request('GET', '/projects', { key: readerKey, query: { max_results: '2', page_token: token } });
+      names.push(...page.body.items.map((p: { name: string }) => p.name));
+      token = page.body.next_page_token;
+    }
+    expect(names[2]).toBe('0list-c');
+    expect(names).toEqual(await namesInOrder());
     expectError(await t.request('GET', '/projects', { query: { page_token: 'garbage' } }), 400, 'VALIDATION_FAILED');
   });
 
   it('keeps _errors, _reload and validate from being taken for project names', async () => {
     expect(await t.request('GET', '/projects/_errors', { key: readerKey })).toEqual(expect.objectContaining({ status: 200, body: { items: [] } }));
     expectError(await t.request('POST', '/projects/_reload'), 409, 'PROJECTS_DIR_NOT_SET');
-    expectError(await putYaml('_errors', makeYaml('_errors')), 400, 'INVALID_PROJECT_CONFIG');
+    expectError(await putYaml('_errors', makeYaml('_errors')), 400, 'VALIDATION_FAILED');
   });
 
   it('enforces roles: readers read and validate, only admins write', async () => {
+    expect((await putYaml('guarded', makeYaml('guarded'))).status).toBe(201);
     const ci = await t.createKey('ci-1', ['ci']);
     expectError(await t.request('GET', '/projects', { key: null }), 401, 'UNAUTHENTICATED');
-    expectError(await t.request('GET', '/projects/recsys', { key: ci }), 403, 'FORBIDDEN');
-    expectError(await putYaml('recsys', recsysYaml, readerKey), 403, 'FORBIDDEN');
-    expectError(await t.request('DELETE', '/projects/recsys', { key: readerKey }), 403, 'FORBIDDEN');
+    expectError(await t.request('GET', '/projects/guarded', { key: ci }), 403, 'FORBIDDEN');
+    expectError(await putYaml('guarded', makeYaml('guarded', 'owners: { tech_owner: mallory@rentcars.com }\n'), readerKey), 403, 'FORBIDDEN');
+    expectError(await t.request('DELETE', '/projects/guarded', { key: readerKey }), 403, 'FORBIDDEN');
     expectError(await t.request('POST', '/projects/_reload', { key: readerKey }), 403, 'FORBIDDEN');
-    expect((await t.request('GET', '/projects/recsys', { key: readerKey })).status).toBe(200);
-    expect((await rowsNamed('recsys'))[0].updated_by).toBe('admin');
+    expect((await t.request('GET', '/projects/guarded', { key: readerKey })).status).toBe(200);
+    expect(await rowsNamed('guarded')).toEqual([expect.objectContaining({ updated_by: 'admin', raw: makeYaml('guarded') })]);
   });
 
   it('finds projects for other features through ProjectDirectory', async () => {
+    const finder = makeYaml('finder', 'model: { name: finder-model }\npromotion: { Production: { approvals: 2 } }\n');
+    expect((await putYaml('finder', finder)).status).toBe(201);
     const directory = t.app.get(ProjectDirectory);
-    expect((await directory.findByModel('churn-classifier'))?.name).toBe('churn');
+    expect((await directory.findByModel('finder-model'))?.name).toBe('finder');
     expect(await directory.findByModel('unclaimed')).toBeUndefined();
-    const byMachine = await directory.findByStateMachine('arn:aws:states:us-east-1:123456789012:stateMachine:recsys-workflow');
-    expect(byMachine).toEqual(expect.objectContaining({ name: 'recsys', source: 'api', updatedBy: 'admin', configHash: sha256(recsysYaml) }));
+    const byMachine = await directory.findByStateMachine('arn:aws:states:us-east-1:123456789012:stateMachine:finder-workflow');
+    expect(byMachine).toEqual(expect.objectContaining({ name: 'finder', source: 'api', updatedBy: 'admin', configHash: sha256(finder) }));
     expect(byMachine?.updatedAt).toBeInstanceOf(Date);
-    expect((await directory.findByName('churn'))?.promotion.Production?.approvals).toBe(2);
-    expect((await directory.list()).map((p) => p.name)).toEqual(['churn', 'churn-json', 'recsys', 'temp2']);
+    expect((await directory.findByName('finder'))?.promotion.Production?.approvals).toBe(2);
+    const listed = (await directory.list()).map((p) => p.name);
+    expect(listed).toContain('finder');
+    expect(listed).toEqual(await namesInOrder());
   });
 
   it('matches a state machine by the ARN a config names before matching by name', async () => {

@@ -4,38 +4,46 @@ import { promote, projectYaml, putProject } from '../helpers/promotions';
 import { TestApp, expectError, startTestApp } from '../helpers/test-app';
 import { withDatabase } from '../helpers/test-database';
 
+const RANKER_POLICY = [
+  'promotion:',
+  '  Staging: { metrics: { roc_auc: ">= 0.80" } }',
+  '  Production:',
+  '    metrics: { roc_auc: ">= 0.85", f1: ">= 0.80" }',
+  '    no_regression: { roc_auc: 0.01 }',
+  '    required_tags: { validation_status: passed }',
+  '    min_hours_in_staging: 24',
+].join('\n');
+
 describe('promotions: stage graph, policy gates, audit', () => {
   let mlflow: FakeMlflow;
   let t: TestApp;
   let promoter: string;
+  let models = 0;
   const stageOf = (model: string, v: number) => mlflow.state.registry.version(model, v).currentStage;
+  /** A model of its own for one test, its versions in these stages (v1 first). */
+  const freshModel = (base: string, stages: ('None' | 'Staging' | 'Production' | 'Archived')[]) => {
+    const name = `${base}-${++models}`;
+    for (const stage of stages) mlflow.seed.modelVersion({ name, stage });
+    return name;
+  };
+  /**
+   * A model claimed by a project with a full Production policy: v1 weak, v2 strong and validated,
+   * v3 strong but without f1 or the tag.
+   */
+  const rankerModel = async () => {
+    const name = `ranker-${++models}`;
+    mlflow.seed.modelVersion({ name, run: { metrics: { roc_auc: 0.83, f1: 0.78 } } });
+    mlflow.seed.modelVersion({ name, run: { metrics: { roc_auc: 0.87, f1: 0.82 }, tags: { validation_status: 'passed' } } });
+    mlflow.seed.modelVersion({ name, run: { metrics: { roc_auc: 0.9 } } });
+    await putProject(t, `p-${name}`, projectYaml(`p-${name}`, name, RANKER_POLICY));
+    return name;
+  };
 
   beforeAll(async () => {
     mlflow = await FakeMlflow.start();
     mlflow.seed.recsysScenario('versions'); // recsys v1..v3, all in None
-    // ranker: v1 weak, v2 strong and validated, v3 strong but without the tag
-    mlflow.seed.modelVersion({ name: 'ranker', run: { metrics: { roc_auc: 0.83, f1: 0.78 } } });
-    mlflow.seed.modelVersion({ name: 'ranker', run: { metrics: { roc_auc: 0.87, f1: 0.82 }, tags: { validation_status: 'passed' } } });
-    mlflow.seed.modelVersion({ name: 'ranker', run: { metrics: { roc_auc: 0.9 } } });
     t = await startTestApp({ env: { MLFLOW_TRACKING_URI: mlflow.url, MLFLOW_TIMEOUT_MS: '800' } });
     promoter = await t.createKey('alice', ['promoter']);
-    await putProject(
-      t,
-      'ranking',
-      projectYaml(
-        'ranking',
-        'ranker',
-        [
-          'promotion:',
-          '  Staging: { metrics: { roc_auc: ">= 0.80" } }',
-          '  Production:',
-          '    metrics: { roc_auc: ">= 0.85", f1: ">= 0.80" }',
-          '    no_regression: { roc_auc: 0.01 }',
-          '    required_tags: { validation_status: passed }',
-          '    min_hours_in_staging: 24',
-        ].join('\n'),
-      ),
-    );
   });
   afterAll(async () => {
     await t.close();
@@ -43,15 +51,16 @@ describe('promotions: stage graph, policy gates, audit', () => {
   });
   afterEach(() => mlflow.clearFaults());
 
-  it('moves recsys v1 to Staging then Production, audited, with MLflow as the truth', async () => {
-    const staging = await promote(t, promoter, 'recsys', 1, 'staging');
+  it('moves v1 to Staging then Production, audited, with MLflow as the truth', async () => {
+    const model = freshModel('solo', ['None']);
+    const staging = await promote(t, promoter, model, 1, 'staging');
     expect(staging.status).toBe(200);
-    expect(staging.body).toMatchObject({ model: 'recsys', version: '1', from_stage: 'None', to_stage: 'Staging', status: 'completed', requested_by: 'alice' });
+    expect(staging.body).toMatchObject({ model, version: '1', from_stage: 'None', to_stage: 'Staging', status: 'completed', requested_by: 'alice' });
     expect(staging.body.verdict).toMatchObject({ allowed: true, rules: [], note: expect.stringContaining('no project claims') });
-    const production = await promote(t, promoter, 'recsys', 1, 'Production');
+    const production = await promote(t, promoter, model, 1, 'Production');
     expect(production.body).toMatchObject({ from_stage: 'Staging', to_stage: 'Production', status: 'completed', archived_versions: [] });
-    expect(stageOf('recsys', 1)).toBe('Production');
-    const audit = await t.request('GET', '/audit', { query: { model: 'recsys', action: 'promotion.completed' } });
+    expect(stageOf(model, 1)).toBe('Production');
+    const audit = await t.request('GET', '/audit', { query: { model, action: 'promotion.completed' } });
     expect(audit.body.items.map((e: { version: string; to_stage: string; actor: string }) => [e.version, e.to_stage, e.actor])).toEqual([
       ['1', 'Production', 'alice'],
       ['1', 'Staging', 'alice'],
@@ -59,19 +68,21 @@ describe('promotions: stage graph, policy gates, audit', () => {
   });
 
   it('takes v2 through Staging to Production, archiving v1, so there is one Production version', async () => {
-    await promote(t, promoter, 'recsys', 2, 'Staging');
-    const res = await promote(t, promoter, 'recsys', 2, 'Production');
+    const model = freshModel('pair', ['Production', 'None']);
+    expect((await promote(t, promoter, model, 2, 'Staging')).status).toBe(200);
+    const res = await promote(t, promoter, model, 2, 'Production');
     expect(res.body).toMatchObject({ status: 'completed', archived_versions: ['1'] });
-    expect([stageOf('recsys', 1), stageOf('recsys', 2)]).toEqual(['Archived', 'Production']);
+    expect([stageOf(model, 1), stageOf(model, 2)]).toEqual(['Archived', 'Production']);
   });
 
   it('refuses every move outside the stage graph with 409 INVALID_TRANSITION naming the allowed targets', async () => {
-    const skip = expectError(await promote(t, promoter, 'recsys', 3, 'Production'), 409, 'INVALID_TRANSITION');
+    const model = freshModel('graph', ['Archived', 'Production', 'None']);
+    const skip = expectError(await promote(t, promoter, model, 3, 'Production'), 409, 'INVALID_TRANSITION');
     expect(skip.details).toEqual({ current_stage: 'None', requested_stage: 'Production', allowed_targets: ['Staging'] });
-    expectError(await promote(t, promoter, 'recsys', 2, 'Production'), 409, 'INVALID_TRANSITION');
-    expectError(await promote(t, promoter, 'recsys', 2, 'Staging'), 409, 'INVALID_TRANSITION');
-    expectError(await promote(t, promoter, 'recsys', 1, 'None'), 409, 'INVALID_TRANSITION');
-    expect(stageOf('recsys', 3)).toBe('None');
+    expectError(await promote(t, promoter, model, 2, 'Production'), 409, 'INVALID_TRANSITION');
+    expectError(await promote(t, promoter, model, 2, 'Staging'), 409, 'INVALID_TRANSITION');
+    expectError(await promote(t, promoter, model, 1, 'None'), 409, 'INVALID_TRANSITION');
+    expect([stageOf(model, 1), stageOf(model, 2), stageOf(model, 3)]).toEqual(['Archived', 'Production', 'None']);
   });
 
   it('validates the body and the path', async () => {
@@ -87,21 +98,23 @@ describe('promotions: stage graph, policy gates, audit', () => {
   });
 
   it('dry-runs without changing or auditing anything', async () => {
+    const ranker = await rankerModel();
     const before = await t.request('GET', '/audit');
-    const res = await promote(t, promoter, 'ranker', 1, 'Staging', { dry_run: true });
+    const res = await promote(t, promoter, ranker, 1, 'Staging', { dry_run: true });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       dry_run: true,
       outcome: 'apply',
       verdict: { allowed: true, approvals_required: 0, rules: [expect.objectContaining({ rule: 'metric:roc_auc', passed: true, observed: 0.83 })] },
     });
-    expect(stageOf('ranker', 1)).toBe('None');
+    expect(stageOf(ranker, 1)).toBe('None');
     expect((await t.request('GET', '/audit')).body.items).toEqual(before.body.items);
   });
 
   it('lists every failing rule of the Production policy in the verdict (dry run and real), and records the denial', async () => {
-    expect((await promote(t, promoter, 'ranker', 1, 'Staging')).status).toBe(200);
-    const dry = await promote(t, promoter, 'ranker', 1, 'Production', { dry_run: true });
+    const ranker = await rankerModel();
+    expect((await promote(t, promoter, ranker, 1, 'Staging')).status).toBe(200);
+    const dry = await promote(t, promoter, ranker, 1, 'Production', { dry_run: true });
     expect(dry.body.outcome).toBe('deny');
     const byRule = Object.fromEntries(dry.body.verdict.rules.map((r: { rule: string }) => [r.rule, r]));
     expect(Object.keys(byRule).sort()).toEqual(['metric:f1', 'metric:roc_auc', 'min_hours_in_staging', 'no_regression:roc_auc', 'required_tag:validation_status']);
@@ -111,59 +124,67 @@ describe('promotions: stage graph, policy gates, audit', () => {
     expect(byRule['no_regression:roc_auc']).toMatchObject({ passed: true });
     expect(byRule['min_hours_in_staging']).toMatchObject({ passed: false });
 
-    const real = await promote(t, promoter, 'ranker', 1, 'Production');
+    const real = await promote(t, promoter, ranker, 1, 'Production');
     const body = expectError(real, 422, 'POLICY_DENIED');
     expect(body.verdict.rules.filter((r: { passed: boolean }) => !r.passed)).toHaveLength(4);
-    expect(stageOf('ranker', 1)).toBe('Staging');
+    expect(stageOf(ranker, 1)).toBe('Staging');
     const stored = await t.request('GET', `/promotions/${body.promotion_id}`);
     expect(stored.body).toMatchObject({ status: 'denied', verdict: body.verdict });
-    const audit = await t.request('GET', '/audit', { query: { model: 'ranker', action: 'promotion.denied' } });
+    const audit = await t.request('GET', '/audit', { query: { model: ranker, action: 'promotion.denied' } });
     expect(audit.body.items).toHaveLength(1);
   });
 
   it('passes min_hours_in_staging from MLflow time when modelgate did not move it, and checks regression against Production', async () => {
+    const ranker = await rankerModel();
+    expect((await promote(t, promoter, ranker, 1, 'Staging')).status).toBe(200); // modelgate has seen the model
     // Moved in MLflow, not through modelgate: refused by the drift rule until an approver adopts it.
-    mlflow.state.registry.transition('ranker', 2, 'Staging', false);
-    mlflow.state.registry.version('ranker', 2).lastUpdatedTimestamp = Date.now() - 25 * 3600_000;
-    expect(expectError(await promote(t, promoter, 'ranker', 2, 'Production'), 422, 'POLICY_DENIED').verdict.rules.at(-1)).toMatchObject({ rule: 'drift', passed: false });
+    mlflow.state.registry.transition(ranker, 2, 'Staging', false);
+    mlflow.state.registry.version(ranker, 2).lastUpdatedTimestamp = Date.now() - 25 * 3600_000;
+    expect(expectError(await promote(t, promoter, ranker, 2, 'Production'), 422, 'POLICY_DENIED').verdict.rules.at(-1)).toMatchObject({ rule: 'drift', passed: false });
     await t.app.get(DriftWatcher).round();
-    expect((await t.request('POST', '/models/ranker/versions/2/adopt', { body: { reason: 'staged by hand before modelgate' } })).status).toBe(200);
-    const res = await promote(t, promoter, 'ranker', 2, 'Production');
+    expect((await t.request('POST', `/models/${ranker}/versions/2/adopt`, { body: { reason: 'staged by hand before modelgate' } })).status).toBe(200);
+    const res = await promote(t, promoter, ranker, 2, 'Production');
     expect(res.status).toBe(200);
     expect(res.body.verdict.rules.every((r: { passed: boolean }) => r.passed)).toBe(true);
 
     // v3 regresses on nothing (0.90) but lacks f1 and the tag, and was staged behind modelgate's back: each says so.
-    mlflow.state.registry.transition('ranker', 3, 'Staging', false);
-    const dry = await promote(t, promoter, 'ranker', 3, 'Production', { dry_run: true });
+    mlflow.state.registry.transition(ranker, 3, 'Staging', false);
+    const dry = await promote(t, promoter, ranker, 3, 'Production', { dry_run: true });
     const failing = dry.body.verdict.rules.filter((r: { passed: boolean }) => !r.passed).map((r: { rule: string }) => r.rule).sort();
     expect(failing).toEqual(['drift', 'metric:f1', 'min_hours_in_staging', 'required_tag:validation_status']);
   });
 
   it('answers 503 MLFLOW_UNAVAILABLE when MLflow is down, recording nothing as done', async () => {
-    const rows = () => withDatabase(t.databaseUrl, (db) => db.query(`SELECT count(*)::int AS n FROM promotions WHERE model = 'recsys'`));
-    const before = (await rows()).rows[0].n;
+    const model = freshModel('down', ['None']);
     mlflow.failWith(500);
-    expectError(await promote(t, promoter, 'recsys', 3, 'Staging'), 503, 'MLFLOW_UNAVAILABLE');
+    expectError(await promote(t, promoter, model, 1, 'Staging'), 503, 'MLFLOW_UNAVAILABLE');
     mlflow.clearFaults();
-    expect((await rows()).rows[0].n).toBe(before);
-    expect(stageOf('recsys', 3)).toBe('None');
+    expect((await withDatabase(t.databaseUrl, (db) => db.query('SELECT count(*)::int AS n FROM promotions WHERE model = $1', [model]))).rows[0].n).toBe(0);
+    expect(stageOf(model, 1)).toBe('None');
   });
 
   it('marks a transition MLflow refused as failed and audits it', async () => {
+    const model = freshModel('refused', ['None']);
     mlflow.failWith(500, 'transition-stage');
-    const res = await promote(t, promoter, 'recsys', 3, 'Staging');
+    const res = await promote(t, promoter, model, 1, 'Staging');
     expectError(res, 503, 'MLFLOW_UNAVAILABLE');
     mlflow.clearFaults();
-    const failed = await t.request('GET', '/promotions', { query: { model: 'recsys', status: 'failed' } });
-    expect(failed.body.items[0]).toMatchObject({ version: '3', to_stage: 'Staging', status: 'failed' });
-    expect((await t.request('GET', '/audit', { query: { model: 'recsys', action: 'promotion.failed' } })).body.items).toHaveLength(1);
+    const failed = await t.request('GET', '/promotions', { query: { model, status: 'failed' } });
+    expect(failed.body.items).toEqual([expect.objectContaining({ version: '1', to_stage: 'Staging', status: 'failed' })]);
+    expect((await t.request('GET', '/audit', { query: { model, action: 'promotion.failed' } })).body.items).toHaveLength(1);
   });
 
   it('lists and reads promotions for readers; only promoters promote', async () => {
+    const model = freshModel('listed', ['None', 'None']);
+    for (const [version, stage] of [[1, 'Staging'], [1, 'Production'], [2, 'Staging']] as const) {
+      expect((await promote(t, promoter, model, version, stage)).status).toBe(200);
+    }
     const reader = await t.createKey('reader', ['reader']);
-    const list = await t.request('GET', '/promotions', { key: reader, query: { model: 'recsys', max_results: '2' } });
-    expect(list.body.items).toHaveLength(2);
-    expect(list.body.next_page_token).toEqual(expect.any(String));
+    const list = await t.request('GET', '/promotions', { key: reader, query: { model, max_results: '2' } });
+    expect(list.body.items.map((p: { version: string; to_stage: string }) => `${p.version}:${p.to_stage}`)).toEqual(['2:Staging', '1:Production']);
+    const rest = await t.request('GET', '/promotions', { key: reader, query: { model, max_results: '2', page_token: list.body.next_page_token } });
+    expect(rest.body).toEqual({ items: [expect.objectContaining({ version: '1', to_stage: 'Staging' })] });
+    expect((await t.request('GET', `/promotions/${rest.body.items[0].id}`, { key: reader })).body).toMatchObject({ model, version: '1', status: 'completed' });
     expectError(await promote(t, reader, 'recsys', 3, 'Staging'), 403, 'FORBIDDEN');
     expectError(await t.request('GET', '/promotions/00000000-0000-4000-8000-000000000000', { key: reader }), 404, 'PROMOTION_NOT_FOUND');
     expectError(await t.request('GET', '/promotions/nope', { key: reader }), 400, 'VALIDATION_FAILED');

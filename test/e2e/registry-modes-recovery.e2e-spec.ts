@@ -15,11 +15,18 @@ describe.each(MODE_CASES)('registry mode $mode on MLflow $personality: recovery 
   let alice: string;
   const stage = (model: string, v: number) => stageInMlflow(mlflow, mode, model, v);
   const tags = (model: string, v: number) => modelgateTags(mlflow, model, v);
-  /** The reconciler skips a model whose lock is held: let the drift checks MLflow 3's deliveries asked for finish first. */
-  const reconcile = async () => {
+  /**
+   * Lets the drift checks MLflow 3's deliveries asked for (past the watcher's debounce) finish, so
+   * none still queued reads MLflow after what the test does next.
+   */
+  const checksSettled = async () => {
     await mlflow.webhooks.settled();
     await new Promise((r) => setTimeout(r, 400));
     await t.app.get(DriftWatcher).checkModel('');
+  };
+  /** The reconciler skips a model whose lock is held. */
+  const reconcile = async () => {
+    await checksSettled();
     return t.app.get(PromotionReconciler).reconcile();
   };
   const project = (name: string, sections = '') => putProject(t, name, projectYaml(name, name, sections).replace(`model: { name: ${name} }`, modelSection(name, mode)));
@@ -115,6 +122,7 @@ describe.each(MODE_CASES)('registry mode $mode on MLflow $personality: recovery 
 
   it('takes a modelgate.stage tag removed behind its back as drift in aliases mode (it is the state), not in stages mode (provenance)', async () => {
     for (const [v, target] of [[1, 'Staging'], [1, 'Production'], [2, 'Staging'], [2, 'Production']] as const) await promote(t, alice, 'tagged', v, target);
+    await checksSettled();
     expect(await t.app.get(DriftWatcher).checkModel('tagged')).toMatchObject({ outcome: 'checked', detected: 0 });
     mlflow.outOfBand.deleteTag('tagged', 1, 'modelgate.stage');
     expect(await t.app.get(DriftWatcher).checkModel('tagged')).toMatchObject({ outcome: 'checked', detected: mode === 'aliases' ? 1 : 0 });
@@ -123,6 +131,7 @@ describe.each(MODE_CASES)('registry mode $mode on MLflow $personality: recovery 
 
   it('with drift.action: revert puts MLflow back in the mode’s own terms', async () => {
     for (const [v, target] of [[1, 'Staging'], [1, 'Production'], [2, 'Staging']] as const) await promote(t, alice, 'guarded', v, target);
+    await checksSettled();
     await t.app.get(DriftWatcher).checkModel('guarded');
     moveProductionOutOfBand(mlflow, mode, 'guarded', 2);
     expect(await t.app.get(DriftWatcher).checkModel('guarded')).toMatchObject({ outcome: 'checked', detected: 2, reverted: 2 });

@@ -32,7 +32,7 @@ describe.each(MODE_CASES)('registry mode $mode on MLflow $personality', ({ mode,
 
   beforeAll(async () => {
     mlflow = await FakeMlflow.start({ version: personality });
-    for (const model of ['flow', 'gated', 'back', 'shipped', 'plain', 'quiet']) {
+    for (const model of ['flow', 'gated', 'back', 'shipped', 'plain', 'quiet', 'listed']) {
       for (let i = 0; i < 4; i++) mlflow.seed.modelVersion({ name: model, run: { metrics: { roc_auc: 0.9 } } });
     }
     mlflow.seed.modelVersion({ name: 'shipped', source: M3_SOURCE });
@@ -41,7 +41,7 @@ describe.each(MODE_CASES)('registry mode $mode on MLflow $personality', ({ mode,
     bob = await t.createKey('bob', ['approver']);
     carol = await t.createKey('carol', ['approver']);
     ci = await t.createKey('ci', ['ci']);
-    for (const name of ['flow', 'back', 'shipped', 'plain']) await project(name);
+    for (const name of ['flow', 'back', 'shipped', 'plain', 'listed']) await project(name);
     await project('gated', '\npromotion:\n  Production: { approvals: 2 }');
     await putProject(t, 'quiet', projectYaml('quiet', 'quiet').replace('model: { name: quiet }', modelSection('quiet', mode, 'provenance_tags: false')));
     // On MLflow 3.3+, every write (modelgate's own tag and alias writes included) reaches modelgate's webhook receiver.
@@ -76,6 +76,23 @@ describe.each(MODE_CASES)('registry mode $mode on MLflow $personality', ({ mode,
     // The archive is part of the change that made it: same promotion, actor, time and audit event.
     expect(tags('flow', 1)).toEqual({ ...(await provenanceOf(last.id, 'promotion.completed')), 'modelgate.stage': 'Archived' });
     expect(tags('flow', 3)).toEqual({});
+  });
+
+  it('reads each version in the stage its project gives it: versions, their stage filter, one version, latest per stage', async () => {
+    for (const [v, target] of [[1, 'Staging'], [1, 'Production'], [2, 'Staging'], [2, 'Production'], [3, 'Staging']] as const) {
+      expect((await promote(t, alice, 'listed', v, target)).body.status).toBe('completed');
+    }
+    const held = { '1': 'Archived', '2': 'Production', '3': 'Staging', '4': 'None' };
+    const stages = (items: { version: string; stage: string }[]) => Object.fromEntries(items.map((v) => [v.version, v.stage]));
+    expect(stages((await t.request('GET', '/models/listed/versions')).body.items)).toEqual(held);
+    for (const [version, stage] of Object.entries(held)) {
+      expect((await t.request('GET', '/models/listed/versions', { query: { stage } })).body.items.map((v: { version: string }) => v.version)).toEqual([version]);
+      expect((await t.request('GET', `/models/listed/versions/${version}`)).body.stage).toBe(stage);
+    }
+    const latest = { '2': 'Production', '3': 'Staging', '4': 'None', '1': 'Archived' };
+    expect(stages((await t.request('GET', '/models/listed')).body.latest_versions)).toEqual(latest);
+    const listed = (await t.request('GET', '/models', { query: { filter: "name = 'listed'" } })).body.items;
+    expect(stages(listed[0].latest_versions)).toEqual(latest);
   });
 
   it('entering Staging archives the previous Staging version in aliases mode only (a stage there is one alias)', async () => {

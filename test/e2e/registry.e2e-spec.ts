@@ -70,11 +70,13 @@ describe('registry read API', () => {
   });
 
   it('GET /models pages with max_results and MLflow’s page token, and passes the filter', async () => {
-    const first = await get('/models', { max_results: '2' });
-    expect(first.body.items.map((m: { name: string }) => m.name)).toEqual(['churn', 'empty-model']);
+    for (const name of ['listed-c', 'listed-a', 'listed-b']) mlflow.seed.modelVersion({ name });
+    const listed = { filter: "name LIKE 'listed-%'", max_results: '2' };
+    const first = await get('/models', listed);
+    expect(first.body.items.map((m: { name: string }) => m.name)).toEqual(['listed-a', 'listed-b']);
     expect(first.body.next_page_token).toEqual(expect.any(String));
-    const second = await get('/models', { max_results: '2', page_token: first.body.next_page_token });
-    expect(second.body).toEqual({ items: [expect.objectContaining({ name: 'recsys', latest_versions: expect.any(Array) })] });
+    const second = await get('/models', { ...listed, page_token: first.body.next_page_token });
+    expect(second.body).toEqual({ items: [expect.objectContaining({ name: 'listed-c', latest_versions: [expect.objectContaining({ version: '1' })] })] });
     const filtered = await get('/models', { filter: "name LIKE 'rec%'" });
     expect(filtered.body.items.map((m: { name: string }) => m.name)).toEqual(['recsys']);
     expect(mlflow.requestsTo('registered-models/search').at(-1)!.query).toEqual({ filter: "name LIKE 'rec%'", max_results: '100' });
@@ -103,6 +105,17 @@ describe('registry read API', () => {
     expect(second.body).toEqual({ items: [expect.objectContaining({ version: '1', stage: 'Staging' })] });
     const bad = expectError(await get('/models/recsys/versions', { stage: 'Prod' }), 400, 'VALIDATION_FAILED');
     expect(bad.details).toEqual([{ field: 'stage', problems: [expect.stringContaining('None, Staging, Production, Archived')] }]);
+  });
+
+  it('pages a stage by version: a version entering the stage meanwhile repeats none of the next page', async () => {
+    for (let i = 0; i < 3; i++) mlflow.seed.modelVersion({ name: 'paged', stage: 'Staging' });
+    const versionsOf = (res: { body: { items: { version: string }[] } }) => res.body.items.map((v) => v.version);
+    const first = await get('/models/paged/versions', { stage: 'Staging', max_results: '2' });
+    expect(versionsOf(first)).toEqual(['3', '2']);
+    mlflow.seed.modelVersion({ name: 'paged', stage: 'Staging' });
+    const second = await get('/models/paged/versions', { stage: 'Staging', max_results: '2', page_token: first.body.next_page_token });
+    expect(second.body).toEqual({ items: [expect.objectContaining({ version: '1' })] });
+    expectError(await get('/models/paged/versions', { stage: 'Staging', page_token: 'bm9wZQ' }), 400, 'VALIDATION_FAILED');
   });
 
   it('answers 404 MODEL_NOT_FOUND for the versions of an unknown model', async () => {
@@ -139,11 +152,11 @@ describe('registry read API', () => {
   });
 
   it('asks for a version and its known run at once the next time, and follows the version if its run changed', async () => {
-    mlflow.seed.modelVersion({ name: 'recreated', runId: RECSYS_RUNS.baseline.runId });
+    mlflow.seed.modelVersion({ name: 'reborn', runId: RECSYS_RUNS.baseline.runId });
     mlflow.setLatency(150);
     const timedGet = async () => {
       const started = Date.now();
-      const res = await get('/models/recreated/versions/1');
+      const res = await get('/models/reborn/versions/1');
       return { res, ms: Date.now() - started };
     };
     const first = await timedGet();
@@ -156,19 +169,19 @@ describe('registry read API', () => {
     expect(mlflow.requests.map((r) => r.path.replace('/api/2.0/mlflow/', '')).sort()).toEqual(['model-versions/get', 'runs/get']);
     mlflow.clearFaults();
 
-    mlflow.state.registry.models.delete('recreated');
-    mlflow.seed.modelVersion({ name: 'recreated', runId: RECSYS_RUNS.tunedV2.runId });
-    const after = await get('/models/recreated/versions/1');
+    mlflow.state.registry.models.delete('reborn');
+    mlflow.seed.modelVersion({ name: 'reborn', runId: RECSYS_RUNS.tunedV2.runId });
+    const after = await get('/models/reborn/versions/1');
     expect(after.body).toEqual(expect.objectContaining({ run_id: RECSYS_RUNS.tunedV2.runId, run: expect.objectContaining({ run_name: 'lgbm-tuned-v2' }) }));
   });
 
   it('answers run: null for a version without a run, and normalises the version number', async () => {
-    mlflow.seed.modelVersion({ name: 'empty-model', runId: null, stage: 'Staging' });
-    expect((await get('/models/empty-model/versions/01')).body).toEqual(expect.objectContaining({ version: '1', run_id: null, run: null }));
+    mlflow.seed.modelVersion({ name: 'runless', runId: null, stage: 'Staging' });
+    expect((await get('/models/runless/versions/01')).body).toEqual(expect.objectContaining({ version: '1', run_id: null, run: null }));
     // The same null wherever the version is listed.
-    expect((await get('/models/empty-model/versions')).body.items).toEqual([expect.objectContaining({ version: '1', run_id: null })]);
-    expect((await get('/models/empty-model/versions?stage=staging')).body.items).toEqual([expect.objectContaining({ version: '1', run_id: null })]);
-    expect((await get('/models/empty-model')).body.latest_versions).toEqual([expect.objectContaining({ version: '1', run_id: null })]);
+    expect((await get('/models/runless/versions')).body.items).toEqual([expect.objectContaining({ version: '1', run_id: null })]);
+    expect((await get('/models/runless/versions?stage=staging')).body.items).toEqual([expect.objectContaining({ version: '1', run_id: null })]);
+    expect((await get('/models/runless')).body.latest_versions).toEqual([expect.objectContaining({ version: '1', run_id: null })]);
   });
 
   it('tells an unknown model from an unknown version, and refuses a version that is not a positive integer', async () => {

@@ -1,5 +1,6 @@
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { RetentionJob } from '../../src/notifications/retention.job';
+import { PipelineEventRetention } from '../../src/events/pipeline-event-retention';
+import { OutboxRetention } from '../../src/outbox/outbox-retention';
 import { TestApp, startTestApp } from '../helpers/test-app';
 import { withDatabase } from '../helpers/test-database';
 
@@ -38,9 +39,17 @@ describe('retention of notifications and pipeline events', () => {
     await addRow('bus-old', 'bus', 'delivered', null, 40);
   });
   afterAll(() => t?.close());
+  /** Both daily purges, the outbox's first as scheduled: what each deleted, or that another replica held its lock. */
+  const purge = async (now?: Date) => {
+    const outbox = await t.app.get(OutboxRetention).runOnce(now);
+    const events = await t.app.get(PipelineEventRetention).runOnce(now);
+    return { skipped: outbox.skipped && events.skipped, notifications: outbox.deleted, pipelineEvents: events.deleted };
+  };
 
-  it('is scheduled daily', () => {
-    expect(t.app.get(SchedulerRegistry).getCronJob('retention')).toBeDefined();
+  it('is scheduled daily, the outbox first, then the pipeline events its purge let go', () => {
+    const next = (name: string) => t.app.get(SchedulerRegistry).getCronJob(name).nextDate().toMillis();
+    expect(next('retention:pipeline_events')).toBeGreaterThan(next('retention:outbox'));
+    expect(next('retention:pipeline_events') - next('retention:outbox')).toBeLessThan(3600_000);
   });
 
   it('purges only delivered notifications and settled pipeline events older than RETENTION_DAYS, never the audit log', async () => {
@@ -48,31 +57,31 @@ describe('retention of notifications and pipeline events', () => {
     const audit = await sql(`SELECT seq, hash FROM audit_events ORDER BY seq`);
     expect(audit.length).toBeGreaterThan(0);
 
-    expect(await t.app.get(RetentionJob).runOnce()).toEqual({ skipped: false, notifications: 3, pipelineEvents: 2 });
+    expect(await purge()).toEqual({ skipped: false, notifications: 3, pipelineEvents: 2 });
 
     expect((await sql(`SELECT dedupe_key FROM outbox ORDER BY dedupe_key`)).map((r) => r.dedupe_key)).toEqual(['dead-old-mail', 'pending-old-mail', 'recent-mail']);
     expect((await sql(`SELECT event_id FROM pipeline_events ORDER BY event_id`)).map((r) => r.event_id)).toEqual(['dead-old', 'pending-old', 'recent']);
     expect(await sql(`SELECT seq, hash FROM audit_events ORDER BY seq`)).toEqual(audit);
     expect((await t.request('GET', '/audit/verify')).body).toMatchObject({ valid: true });
 
-    expect(await t.app.get(RetentionJob).runOnce()).toEqual({ skipped: false, notifications: 0, pipelineEvents: 0 });
+    expect(await purge()).toEqual({ skipped: false, notifications: 0, pipelineEvents: 0 });
   });
 
   it('keeps a pipeline event while a notification about its execution is kept', async () => {
     await sql(`UPDATE outbox SET status = 'delivered', delivered_at = $1 WHERE dedupe_key = 'pending-old-mail'`, [ago(1)]);
-    expect(await t.app.get(RetentionJob).runOnce()).toEqual({ skipped: false, notifications: 0, pipelineEvents: 0 });
+    expect(await purge()).toEqual({ skipped: false, notifications: 0, pipelineEvents: 0 });
     expect((await sql(`SELECT event_id FROM pipeline_events ORDER BY event_id`)).map((r) => r.event_id)).toEqual(['dead-old', 'pending-old', 'recent']);
 
     const monthLater = new Date(Date.now() + 30 * DAY);
-    expect(await t.app.get(RetentionJob).runOnce(monthLater)).toEqual({ skipped: false, notifications: 2, pipelineEvents: 2 });
+    expect(await purge(monthLater)).toEqual({ skipped: false, notifications: 2, pipelineEvents: 2 });
     expect((await sql(`SELECT event_id FROM pipeline_events`)).map((r) => r.event_id)).toEqual(['dead-old']);
     expect((await sql(`SELECT dedupe_key FROM outbox`)).map((r) => r.dedupe_key)).toEqual(['dead-old-mail']);
   });
 
   it('runs on one replica at a time', async () => {
     await withDatabase(t.databaseUrl, async (db) => {
-      await db.query(`SELECT pg_advisory_lock(hashtextextended('retention', 0))`);
-      expect(await t.app.get(RetentionJob).runOnce()).toEqual({ skipped: true, notifications: 0, pipelineEvents: 0 });
+      await db.query(`SELECT pg_advisory_lock(hashtextextended('retention:outbox', 0)), pg_advisory_lock(hashtextextended('retention:pipeline_events', 0))`);
+      expect(await purge()).toEqual({ skipped: true, notifications: 0, pipelineEvents: 0 });
     });
   });
 });

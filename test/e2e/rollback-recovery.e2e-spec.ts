@@ -16,10 +16,12 @@ describe('rollback, idempotent replay, crash recovery, aliases', () => {
     for (let i = 0; i < 3; i++) mlflow.seed.modelVersion({ name: 'aliased' });
     for (let i = 0; i < 2; i++) mlflow.seed.modelVersion({ name: 'crashy', stage: 'Staging' });
     for (let i = 0; i < 3; i++) mlflow.seed.modelVersion({ name: 'layered' });
+    mlflow.seed.modelVersion({ name: 'refused-alias' });
     t = await startTestApp({ env: { MLFLOW_TRACKING_URI: mlflow.url } });
     alice = await t.createKey('alice', ['promoter']);
     await putProject(t, 'mirrored', `${projectYaml('mirrored', 'aliased')}\n`.replace('model: { name: aliased }', 'model: { name: aliased, aliases: true }'));
     await putProject(t, 'layered', projectYaml('layered', 'layered').replace('model: { name: layered }', 'model: { name: layered, aliases: true }'));
+    await putProject(t, 'refused-alias', projectYaml('refused-alias', 'refused-alias').replace('model: { name: refused-alias }', 'model: { name: refused-alias, aliases: true }'));
   });
   afterAll(async () => {
     await t.close();
@@ -41,10 +43,10 @@ describe('rollback, idempotent replay, crash recovery, aliases', () => {
   });
 
   it('answers 409 NOTHING_TO_ROLL_BACK without a Production version or a record of the one before', async () => {
-    expectError(await t.request('POST', '/models/aliased/rollback', { key: alice, body: { reason: 'why not' } }), 409, 'NOTHING_TO_ROLL_BACK');
-    mlflow.state.registry.transition('crashy', 2, 'Production', false);
-    expectError(await t.request('POST', '/models/crashy/rollback', { key: alice, body: { reason: 'why not' } }), 409, 'NOTHING_TO_ROLL_BACK');
-    mlflow.state.registry.transition('crashy', 2, 'Staging', false);
+    mlflow.seed.modelVersion({ name: 'unreleased', stage: 'Staging' });
+    expectError(await t.request('POST', '/models/unreleased/rollback', { key: alice, body: { reason: 'why not' } }), 409, 'NOTHING_TO_ROLL_BACK');
+    for (const stage of ['Staging', 'Production'] as const) mlflow.seed.modelVersion({ name: 'first-release', stage });
+    expectError(await t.request('POST', '/models/first-release/rollback', { key: alice, body: { reason: 'why not' } }), 409, 'NOTHING_TO_ROLL_BACK');
   });
 
   it('replays an idempotent promote with the identical answer, and MLflow sees one transition', async () => {
@@ -97,12 +99,12 @@ describe('rollback, idempotent replay, crash recovery, aliases', () => {
 
   it('retries an alias MLflow refused on the next reconciliation, without undoing the transition', async () => {
     mlflow.failWith(500, 'registered-models/alias');
-    const res = await promote(t, alice, 'aliased', 3, 'Staging');
+    const res = await promote(t, alice, 'refused-alias', 1, 'Staging');
     expect(res.body.status).toBe('completed');
-    expect(mlflow.state.registry.model('aliased').aliases.get('staging')).toBeUndefined();
+    expect(mlflow.state.registry.model('refused-alias').aliases.get('staging')).toBeUndefined();
     mlflow.clearFaults();
     await t.app.get(PromotionReconciler).reconcile();
-    expect(mlflow.state.registry.model('aliased').aliases.get('staging')).toBe(3);
+    expect(mlflow.state.registry.model('refused-alias').aliases.get('staging')).toBe(1);
   });
 
   it('points the staging alias at the version just promoted, even below another one in Staging, and the reconciler keeps it', async () => {

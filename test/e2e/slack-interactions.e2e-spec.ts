@@ -13,6 +13,7 @@ import { notifyEnv } from '../fixtures/events/app-env';
 import { promote, projectYaml, putProject } from '../helpers/promotions';
 import { TestApp, expectError, startTestApp } from '../helpers/test-app';
 import { withDatabase } from '../helpers/test-database';
+import { waitUntil } from '../helpers/wait';
 
 const SECRET = 'slack-signing-secret-e2e-0123456789';
 const CHANNEL = 'ml-approvals';
@@ -36,11 +37,8 @@ describe('approve or reject from Slack: signed clicks on the approver notice, as
     const res = await promote(t, alice, 'credit', version, 'Production');
     expect(res.status).toBe(202);
     const id: string = res.body.id;
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
-      const post = sink.delivered(CHANNEL).find((p) => JSON.stringify(p.body).includes(id));
-      if (post) return { id, notice: post.body };
-    }
-    throw new Error(`no approver notice for ${id}`);
+    const notice = await waitUntil(`the approver notice of ${id}`, async () => sink.delivered(CHANNEL).find((p) => JSON.stringify(p.body).includes(id)));
+    return { id, notice: notice.body };
   };
   /** Clicks, checks Slack got its empty 200, and answers the one reply posted to the click's response_url. */
   const clickAndReply = async (notice: PostedMessage, user: string, actionId: string) => {
@@ -253,7 +251,7 @@ describe('approve or reject from Slack: signed clicks on the approver notice, as
     try {
       const click = slack.click(notice, 'U0CAROL', APPROVE_ACTION_ID);
       expect((await post(click)).status).toBe(200);
-      const [row] = await waitFor(async () => (await sql(`SELECT status, outcome FROM slack_interactions WHERE promotion_id = $1 AND status = 'decided'`, [id]))[0]);
+      const row = await waitUntil('the click decided', async () => (await sql(`SELECT status, outcome FROM slack_interactions WHERE promotion_id = $1 AND status = 'decided'`, [id]))[0]);
       expect(row).toEqual({ status: 'decided', outcome: 'voted' });
       expect((await t.request('GET', `/promotions/${id}`)).body.status).toBe('approved');
       expect(await t.app.get(SlackInteractionRecovery).runOnce(new Date(Date.now() + 120_000))).toBe(1); // still approved: nothing to tell yet
@@ -275,12 +273,3 @@ describe('approve or reject from Slack: signed clicks on the approver notice, as
     }
   });
 });
-
-/** Polls `probe` until it answers something truthy (10 s at most). */
-async function waitFor<T>(probe: () => Promise<T | undefined>): Promise<[T]> {
-  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 20))) {
-    const value = await probe();
-    if (value) return [value];
-  }
-  throw new Error('timed out');
-}

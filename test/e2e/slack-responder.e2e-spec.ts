@@ -1,6 +1,6 @@
 import { SlackSink } from '../fakes/slack/slack-sink';
 import type { AppConfig } from '../../src/config/app-config';
-import { DeliveryError } from '../../src/notifications/notification.types';
+import { DeliveryError } from '../../src/outbox/outbox.types';
 import { REPLY_ATTEMPTS, SlackResponder } from '../../src/slack/slack-responder';
 
 /** Through real HTTP to the Slack sink; the waits between attempts are recorded, not slept. */

@@ -3,20 +3,11 @@ import { SlackSink } from '../fakes/slack/slack-sink';
 import { notifyEnv } from '../fixtures/events/app-env';
 import { SfnEvent, makeSfnEvent } from '../fixtures/events/factories';
 import { TestApp, startTestApp } from '../helpers/test-app';
-import { withDatabase } from '../helpers/test-database';
-import { faultScenario, waitUntil } from './support/fault-summary';
+import { outboxRowsOf, settledOutboxRows } from '../helpers/outbox-rows';
+import { faultScenario } from './support/fault-summary';
 
 const TEAM = 'ml-team@rentcars.com';
 const ONCALL = 'oncall@rentcars.com';
-
-interface OutboxRow {
-  id: string;
-  kind: string;
-  recipient: string;
-  status: string;
-  attempts: number;
-  last_error: string | null;
-}
 
 describe('fault injection: duplicated and reordered events, failing SES and Slack', () => {
   let ses: SesFake;
@@ -27,16 +18,6 @@ describe('fault injection: duplicated and reordered events, failing SES and Slac
 
   const post = (event: SfnEvent) => t.request('POST', '/events/eventbridge', { key: eventsKey, body: event });
   const arnOf = (event: SfnEvent) => event.detail.executionArn as string;
-  const rowsOf = (arn: string) =>
-    withDatabase(t.databaseUrl, async (db) =>
-      (await db.query<OutboxRow>('SELECT id, kind, recipient, status, attempts, last_error FROM outbox WHERE execution_arn = $1 ORDER BY kind, recipient', [arn])).rows,
-    );
-  /** Every outbox row of the execution once none is pending any more. */
-  const settled = (arn: string, timeoutMs = 10_000) =>
-    waitUntil(`the notifications of ${arn} to settle`, async () => {
-      const rows = await rowsOf(arn);
-      return rows.length > 0 && rows.every((r) => r.status !== 'pending') && rows;
-    }, timeoutMs);
   /** E-mails SES stored and Slack posts accepted about one execution, by recipient. */
   const deliveredAbout = async (name: string) => {
     const mails = (await ses.emails()).filter((m) => m.subject.endsWith(`— ${name}`) || m.subject.includes(`— ${name} (redrive`));
@@ -82,10 +63,10 @@ describe('fault injection: duplicated and reordered events, failing SES and Slac
     const fresh = answers.filter((a) => a.body.duplicate === false).length;
     expect(fresh).toBe(1 + 2 + 2);
 
-    const dupRows = await settled(arnOf(failed));
-    const late = await settled(arnOf(succeeded));
-    const redriven = await settled(arnOf(firstFailure));
-    expect((await rowsOf(arnOf(failed))).map((r) => [r.recipient, r.status, r.attempts])).toEqual([
+    const dupRows = await settledOutboxRows(t, arnOf(failed));
+    const late = await settledOutboxRows(t, arnOf(succeeded));
+    const redriven = await settledOutboxRows(t, arnOf(firstFailure));
+    expect((await outboxRowsOf(t, arnOf(failed))).map((r) => [r.recipient, r.status, r.attempts])).toEqual([
       [TEAM, 'delivered', 1],
       [ONCALL, 'delivered', 1],
       ['slack:ml-alerts', 'delivered', 1],
@@ -125,7 +106,7 @@ describe('fault injection: duplicated and reordered events, failing SES and Slac
     slack.failNext(1, { status: 429, retryAfter: '1', body: 'rate_limited' });
     const throttled = makeSfnEvent({ project: 'churn', status: 'FAILED', execution: 'throttled' });
     expect((await post(throttled)).status).toBe(202);
-    const rows = await settled(arnOf(throttled));
+    const rows = await settledOutboxRows(t, arnOf(throttled));
     expect(rows.map((r) => [r.recipient, r.status, r.attempts, r.last_error])).toEqual([
       [TEAM, 'delivered', 2, null],
       [ONCALL, 'delivered', 2, null],
@@ -140,7 +121,7 @@ describe('fault injection: duplicated and reordered events, failing SES and Slac
     slack.failAlways({ status: 500, body: 'internal_error' });
     const slackDown = makeSfnEvent({ project: 'churn', status: 'FAILED', execution: 'slack-down' });
     expect((await post(slackDown)).status).toBe(202);
-    const downRows = await settled(arnOf(slackDown));
+    const downRows = await settledOutboxRows(t, arnOf(slackDown));
     const dead = downRows.find((r) => r.kind === 'slack')!;
     expect(dead).toMatchObject({ status: 'dead', attempts: 3, last_error: expect.stringContaining('HTTP 500') });
     expect(downRows.filter((r) => r.kind === 'email').map((r) => r.status)).toEqual(['delivered', 'delivered']);

@@ -6,7 +6,8 @@ import { notifyEnv } from '../fixtures/events/app-env';
 import { SfnEvent, makeSfnEvent } from '../fixtures/events/factories';
 import { killApp, stopApp } from '../helpers/app-process';
 import { createTestDatabase, withDatabase } from '../helpers/test-database';
-import { faultScenario, waitUntil } from './support/fault-summary';
+import { waitUntil } from '../helpers/wait';
+import { faultScenario } from './support/fault-summary';
 import { Replica, metricValue, startReplica } from './support/fleet';
 import { HeldUpstream } from './support/held-upstream';
 

@@ -6,7 +6,8 @@ import { FakeSlackApp, PostedMessage, SignedInteraction } from '../fakes/slack/s
 import { SlackSink } from '../fakes/slack/slack-sink';
 import { killApp, stopApp } from '../helpers/app-process';
 import { createTestDatabase, withDatabase } from '../helpers/test-database';
-import { faultScenario, waitUntil } from './support/fault-summary';
+import { waitUntil } from '../helpers/wait';
+import { faultScenario } from './support/fault-summary';
 import { Replica, startReplica } from './support/fleet';
 
 const SECRET = 'slack-signing-secret-faults-0123456789';

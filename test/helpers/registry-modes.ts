@@ -1,4 +1,4 @@
-import type { Stage } from '../../src/mlflow/stage';
+import type { Stage } from '../../src/common/stage';
 import type { FakeMlflow } from '../fakes/mlflow';
 
 /** The cases every scenario that applies to both registry modes runs through: each mode on MLflow 2.9 and 3.x. */

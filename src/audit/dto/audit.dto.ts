@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength, ValidateBy, isISO8601 } from 'class-validator';
 import { validationFailed } from '../../common/errors/domain-error';
 import { PageQueryDto } from '../../common/http/pagination';
-import { STAGES, Stage } from '../../mlflow/stage';
+import { STAGES, Stage } from '../../common/stage';
 import { AUDIT_ACTIONS, AuditAction } from '../audit-action';
 import { AuditFilter } from '../audit.store';
 

@@ -1,9 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ReplayedAnswer } from '../../idempotency/idempotency.errors';
 import { toErrorAnswer } from './error-response';
 
-/** The one place errors become HTTP answers: domain errors by their code, the rest as `INTERNAL`; idempotent replays verbatim. */
+/** The one place errors become HTTP answers: domain errors by their code, the rest as `INTERNAL`. */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger(AllExceptionsFilter.name);
@@ -12,10 +11,6 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
-    if (exception instanceof ReplayedAnswer) {
-      void reply.status(exception.status).header('content-type', 'application/json; charset=utf-8').send(exception.body);
-      return;
-    }
     const { body, unexpected } = toErrorAnswer(exception, String(request.id));
     if (unexpected) {
       this.logger.error({ err: exception, request_id: request.id }, 'unexpected error');

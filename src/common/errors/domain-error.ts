@@ -1,7 +1,8 @@
 /**
  * An error a use case raises. Each feature declares its codes in an enum and their HTTP status in a
- * `Record<Code, number>` beside it (so the mapping is exhaustive at compile time), and subclasses
- * this with that map. The one exception filter turns it into the error shape of docs/api.md.
+ * `Record<Code, number>` beside it (so the mapping is exhaustive at compile time), and makes its
+ * error class with {@link domainErrorClass}. The one exception filter turns it into the error shape
+ * of docs/api.md.
  */
 export abstract class DomainError extends Error {
   /** HTTP status from the feature's map. */
@@ -18,6 +19,22 @@ export abstract class DomainError extends Error {
     super(message);
     this.name = new.target.name;
   }
+}
+
+/**
+ * The base of a feature's errors, from its code → HTTP status map:
+ * `export class PromotionError extends domainErrorClass(PROMOTION_ERROR_STATUS) {}`.
+ */
+export function domainErrorClass<Code extends string>(statusByCode: Readonly<Record<Code, number>>) {
+  return class extends DomainError {
+    declare readonly code: Code;
+    readonly httpStatus: number;
+
+    constructor(code: Code, message: string, details?: unknown, extra?: Record<string, unknown>) {
+      super(code, message, details, extra);
+      this.httpStatus = statusByCode[code];
+    }
+  };
 }
 
 /** Codes every feature may raise. */
@@ -51,13 +68,7 @@ export const COMMON_ERROR_STATUS: Record<CommonErrorCode, number> = {
   INTERNAL: 500,
 };
 
-export class CommonError extends DomainError {
-  readonly httpStatus: number;
-  constructor(code: CommonErrorCode, message: string, details?: unknown, extra?: Record<string, unknown>) {
-    super(code, message, details, extra);
-    this.httpStatus = COMMON_ERROR_STATUS[code];
-  }
-}
+export class CommonError extends domainErrorClass(COMMON_ERROR_STATUS) {}
 
 /** A field-level validation problem, as listed in `details` of `VALIDATION_FAILED`. */
 export interface FieldProblem {

@@ -2,11 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, IsUrl, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination';
+import { PROJECT_NAME } from '../../common/project-name';
 import { NoControlCharacters } from '../../common/http/validation';
 import type { DeployDecisionRecord } from '../deploy-decision.store';
 import type { AllowedDeployment } from '../deploy-gate.service';
 
-const PROJECT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const ENV = /^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/;
 const VERSION = /^[1-9][0-9]{0,17}$/;
 /** CI sends the version as a JSON number or a string; both mean the same version. */
@@ -29,7 +29,7 @@ export class DeployGateQueryDto {
 export class DeployGateRequestDto extends DeployGateQueryDto {
   @ApiProperty({ example: 'recsys' })
   @IsString()
-  @Matches(PROJECT, { message: 'project must be a project name (lowercase letters, digits, _ and -)' })
+  @Matches(PROJECT_NAME, { message: 'project must be a project name (lowercase letters, digits, _ and -)' })
   project!: string;
 
   @ApiPropertyOptional({ example: '3f2a9c1' })
@@ -81,7 +81,7 @@ export class DeployAllowedView {
 }
 
 export class DeployDecisionsQueryDto extends PageQueryDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(PROJECT) project?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Matches(PROJECT_NAME) project?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @Matches(ENV) env?: string;
 }
 

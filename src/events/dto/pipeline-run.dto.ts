@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination';
 import { NotificationView } from '../../notifications/dto/notification.dto';
-import type { OutboxItem } from '../../notifications/notification.types';
+import type { OutboxItem } from '../../outbox/outbox.types';
 import { isNotificationMessage } from '../../notifications/templates/messages';
 import type { PipelineEventRecord } from '../pipeline-event.store';
 import type { RunDetail, RunWithNotifications } from '../pipeline-runs.service';

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { NotificationMessage, PipelineRunNotice } from '../../notifications/notification.types';
-import { Outbox } from '../../notifications/outbox';
+import { Outbox } from '../../outbox/outbox';
 import { FAILED_STEP_TIMEOUT_MS, FailedStepFinder } from './failed-step-finder';
 
 /**

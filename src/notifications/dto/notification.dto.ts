@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination';
-import { OUTBOX_KINDS, OUTBOX_STATUSES, OutboxItem, OutboxKind, OutboxStatus } from '../notification.types';
-import { isBusEventPayload } from '../lifecycle-events';
+import { OUTBOX_KINDS, OUTBOX_STATUSES, OutboxItem, OutboxKind, OutboxStatus } from '../../outbox/outbox.types';
+import { isBusEventPayload } from '../../lifecycle-events/lifecycle-events';
 import { isNotificationMessage, subjectOf } from '../templates/messages';
 
 export class NotificationQueryDto extends PageQueryDto {

@@ -19,7 +19,7 @@ export function driftSubject(n: DriftNotice): string {
   return oneLine(`${project}${n.model} ${which} ${what}`);
 }
 
-function aliasChange(d: DriftNoticeItem, from: string[], to: string[]): string | undefined {
+function aliasChange(from: string[], to: string[]): string | undefined {
   const added = to.filter((a) => !from.includes(a));
   const removed = from.filter((a) => !to.includes(a));
   const parts = [...(added.length ? [`alias ${added.join(', ')} added`] : []), ...(removed.length ? [`alias ${removed.join(', ')} removed`] : [])];
@@ -30,14 +30,14 @@ function aliasChange(d: DriftNoticeItem, from: string[], to: string[]): string |
 export function driftLine(n: DriftNotice, d: DriftNoticeItem): string {
   if (n.kind === 'reverted') {
     const stage = d.observed_stage !== d.expected_stage ? `${d.observed_stage} → ${d.expected_stage}` : `stays in ${d.expected_stage}`;
-    const aliases = aliasChange(d, d.observed_aliases, d.expected_aliases);
+    const aliases = aliasChange(d.observed_aliases, d.expected_aliases);
     return `version ${d.version}: ${stage}${aliases ? `; ${aliases}` : ''}`;
   }
   const stage =
     d.observed_stage !== d.expected_stage
       ? `in ${d.observed_stage} in MLflow, modelgate expects ${d.expected_stage}`
       : `in ${d.observed_stage} as expected`;
-  const aliases = aliasChange(d, d.expected_aliases, d.observed_aliases);
+  const aliases = aliasChange(d.expected_aliases, d.observed_aliases);
   const when = formatTime(d.changed_at);
   return `version ${d.version}: ${stage}${aliases ? `; ${aliases}` : ''}${when ? ` (changed ${when})` : ''}`;
 }

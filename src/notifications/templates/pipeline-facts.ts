@@ -90,10 +90,6 @@ export function oneLine(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
 }
 
-export function statusWords(status: string): string {
-  return status.toLowerCase().replace(/_/g, ' ');
-}
-
 /** The facts every rendering lists, in order, as label/value pairs (values not yet escaped). */
 export interface PipelineFacts {
   title: string;

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import type { Stage } from '../../mlflow/stage';
+import type { Stage } from '../../common/stage';
 import type { ConfigProblem } from '../project-config';
 import type { ProjectRecord, ProjectSettings } from '../project.store';
-import type { StagePolicy } from '../project.types';
+import type { StagePolicy } from '../../policies/policy-types';
 
 export class ProjectQueryDto {
   @ApiPropertyOptional({ enum: ['json', 'yaml'], default: 'json', description: 'yaml: the stored text as sent, comments kept' })

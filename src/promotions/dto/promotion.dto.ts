@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination';
-import { STAGES, type Stage, parseStage } from '../../mlflow/stage';
+import { STAGES, type Stage, parseStage } from '../../common/stage';
 import type { PolicyVerdict } from '../../policies/policy-verdict';
 import { PROMOTION_STATUSES, type Promotion, type PromotionStatus } from '../promotion';
 

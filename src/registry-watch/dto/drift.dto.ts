@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination';
-import { STAGES, type Stage } from '../../mlflow/stage';
+import { STAGES, type Stage } from '../../common/stage';
 import { DRIFT_STATUSES, type Drift, type DriftResolution, type DriftStatus } from '../drift.store';
 
 export class DriftQueryDto extends PageQueryDto {

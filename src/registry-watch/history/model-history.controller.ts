@@ -4,7 +4,7 @@ import { Role } from '../../auth/role';
 import { Roles } from '../../auth/roles.decorator';
 import { validationFailed } from '../../common/errors/domain-error';
 import { DEFAULT_PAGE_SIZE } from '../../common/http/pagination';
-import { ModelNameParamPipe } from '../../registry/registry.params';
+import { ModelNameParamPipe } from '../../common/http/path-params';
 import { ModelHistoryQueryDto, StageChangePageView, StagesAtView } from './dto/model-history.dto';
 import { ModelHistoryService } from './model-history.service';
 

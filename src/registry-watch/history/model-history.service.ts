@@ -2,19 +2,14 @@ import { Injectable } from '@nestjs/common';
 import type { AuditAction } from '../../audit/audit-action';
 import { AuditReader } from '../../audit/audit-reader.service';
 import type { AuditEvent } from '../../audit/audit-entry';
-import { Page, decodePageToken, keysetPage } from '../../common/http/pagination';
+import { Keyset, Page, cursorField } from '../../common/http/pagination';
 import { STAGE_CHANGING_ACTIONS, StageChange, StagesAt, stagesAt, stagesOf } from './stage-history';
 
 // The registry.* actions join the AuditAction enum with the drift watcher; the store filters on the text.
 const ACTIONS = STAGE_CHANGING_ACTIONS as readonly string[] as AuditAction[];
 
 /** Points after the last change of a page: its event, and its place among that event's changes. */
-interface ChangeCursor extends Record<string, unknown> {
-  seq: number;
-  index: number;
-}
-const isChangeCursor = (c: Record<string, unknown>): c is ChangeCursor =>
-  Number.isSafeInteger(c.seq) && (c.seq as number) > 0 && Number.isSafeInteger(c.index) && (c.index as number) >= 0;
+const CHANGE_PAGES = new Keyset<{ seq: number; index: number }>({ seq: cursorField.seq, index: cursorField.index });
 
 /** What modelgate's audit log says about a model's stages: every change, or the state at an instant. */
 @Injectable()
@@ -31,7 +26,7 @@ export class ModelHistoryService {
 
   /** Every stage change of `model`, newest first, keyset-paged (stable while events are appended). */
   async changes(model: string, maxResults: number, pageToken?: string): Promise<Page<StageChange>> {
-    const cursor = decodePageToken(pageToken, isChangeCursor);
+    const cursor = CHANGE_PAGES.decode(pageToken);
     const found: { change: StageChange; index: number }[] = [];
     let beforeSeq = cursor ? cursor.seq + 1 : undefined;
     while (found.length <= maxResults) {
@@ -44,7 +39,7 @@ export class ModelHistoryService {
       if (batch.length <= maxResults) break;
       beforeSeq = batch[batch.length - 1].seq;
     }
-    const page = keysetPage(found, maxResults, (last) => ({ seq: last.change.seq, index: last.index }));
+    const page = CHANGE_PAGES.page(found, maxResults, (last) => ({ seq: last.change.seq, index: last.index }));
     return { ...page, items: page.items.map((f) => f.change) };
   }
 }

@@ -1,7 +1,7 @@
 import type { AuditEvent } from '../../audit/audit-entry';
 import type { AuditAction } from '../../audit/audit-action';
 import type { JsonObject } from '../../common/canonical-json';
-import type { Stage } from '../../mlflow/stage';
+import type { Stage } from '../../common/stage';
 import { STAGE_CHANGING_ACTIONS, StagesAt, stagesAt, stagesOf } from './stage-history';
 
 let seq = 0;

@@ -1,5 +1,5 @@
 import type { AuditEvent } from '../../audit/audit-entry';
-import { STAGES, Stage } from '../../mlflow/stage';
+import { STAGES, Stage } from '../../common/stage';
 
 /**
  * The audit actions that put versions in stages: modelgate's own moves, and what the drift watcher

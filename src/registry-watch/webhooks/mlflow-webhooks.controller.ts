@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Public } from '../../auth/roles.decorator';
-import { RawJsonBody } from '../../common/http/raw-json-body.decorator';
+import { RawJsonBody } from '../../common/http/raw-body.decorator';
 import { MlflowWebhookReceiver } from './mlflow-webhook-receiver';
 
 /** MLflow's deliveries are a few hundred bytes; this leaves room and refuses floods early. */

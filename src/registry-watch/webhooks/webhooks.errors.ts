@@ -1,4 +1,4 @@
-import { DomainError } from '../../common/errors/domain-error';
+import { domainErrorClass } from '../../common/errors/domain-error';
 
 export enum RegistryWebhookErrorCode {
   INVALID_SIGNATURE = 'INVALID_SIGNATURE',
@@ -10,10 +10,4 @@ const STATUS: Record<RegistryWebhookErrorCode, number> = {
   INVALID_WEBHOOK_PAYLOAD: 400,
 };
 
-export class RegistryWebhookError extends DomainError {
-  readonly httpStatus: number;
-  constructor(code: RegistryWebhookErrorCode, message: string, details?: unknown) {
-    super(code, message, details);
-    this.httpStatus = STATUS[code];
-  }
-}
+export class RegistryWebhookError extends domainErrorClass(STATUS) {}

@@ -3,7 +3,7 @@ import { Transform } from 'class-transformer';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQueryDto } from '../../common/http/pagination';
 import type { ModelVersion, RegisteredModel } from '../../mlflow/mlflow.types';
-import { STAGES, Stage, parseStage } from '../../mlflow/stage';
+import { STAGES, Stage, parseStage } from '../../common/stage';
 import type { VersionWithRun } from '../registry.service';
 import { RunView } from './run.dto';
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsOptional, IsString, MaxLength, ValidateIf } from 'class-validator';
+import { PageQueryDto } from '../../common/http/pagination';
 import type { Run } from '../../mlflow/mlflow.types';
 
 const iso = (d: Date | undefined) => (d ? d.toISOString() : null);
@@ -43,7 +43,8 @@ export class RunPageView {
   @ApiPropertyOptional({ description: 'MLflow’s token for the next page; absent on the last page' }) next_page_token?: string;
 }
 
-export class SearchRunsDto {
+/** max_results and page_token as every list takes them; MLflow's own token passes through. */
+export class SearchRunsDto extends PageQueryDto {
   @ApiPropertyOptional({ type: [String], example: ['1'], description: 'Required unless experiment_names is given; both may be given' })
   @ValidateIf((o: SearchRunsDto) => o.experiment_ids !== undefined || !o.experiment_names?.length)
   @IsArray({ message: 'experiment_ids or experiment_names is required' })
@@ -75,18 +76,4 @@ export class SearchRunsDto {
   @IsString({ each: true })
   @MaxLength(500, { each: true })
   order_by?: string[];
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
-  max_results?: number;
-
-  @ApiPropertyOptional({ description: 'next_page_token of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
-  page_token?: string;
 }

@@ -1,4 +1,4 @@
-import type { Stage } from '../../../src/mlflow/stage';
+import type { Stage } from '../../../src/common/stage';
 import { FakeState, Method, Params, ROUTES } from './fake-mlflow.routes';
 
 /**

@@ -1,4 +1,4 @@
-import { STAGES, Stage, parseStage } from '../../../src/mlflow/stage';
+import { STAGES, Stage, parseStage } from '../../../src/common/stage';
 import { MlflowApiError, modelNotFound, versionNotFound } from './fake-mlflow.errors';
 import { FieldReader, matches, paginate, parseFilter, parseOrderBy, sortBy } from './fake-mlflow.search';
 import { FakeClock } from './fake-mlflow.tracking';

@@ -1,4 +1,4 @@
-import type { Stage } from '../../../src/mlflow/stage';
+import type { Stage } from '../../../src/common/stage';
 import type { FakeModelVersion, FakeRegisteredModel } from './fake-mlflow.registry';
 import type { FakeState } from './fake-mlflow.routes';
 import type { FakeExperiment, FakeRun } from './fake-mlflow.tracking';

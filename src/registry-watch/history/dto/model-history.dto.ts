@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional } from 'class-validator';
 import { IsInstant } from '../../../audit/dto/audit.dto';
 import { PageQueryDto } from '../../../common/http/pagination';
-import { STAGES, Stage } from '../../../mlflow/stage';
+import { STAGES, Stage } from '../../../common/stage';
 
 export class ModelHistoryQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'An instant (ISO 8601): answer which version held each stage then, instead of the list of changes', example: '2026-12-01T10:00:00Z' })
