@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { ShortCache } from '../common/short-cache';
 import type { Stage } from '../common/stage';
 import { MlflowServer } from '../mlflow/mlflow-server';
 import { MlflowClient } from '../mlflow/mlflow.client';
@@ -18,6 +19,9 @@ import { StagesMode } from './stages-mode';
  */
 @Injectable()
 export class RegistryModes {
+  /** The read API asks for every read; a project's mode is remembered for a second (house rule: ≤ 1 s). */
+  private readonly readers = new ShortCache<ResolvedProject | undefined>(1000);
+
   constructor(
     private readonly mlflow: MlflowClient,
     private readonly server: MlflowServer,
@@ -40,7 +44,7 @@ export class RegistryModes {
    * aliases mode).
    */
   async derivedStages(model: string): Promise<((v: Pick<ModelVersion, 'aliases' | 'tags'>) => Stage) | undefined> {
-    const project = await this.projects.findByModel(model);
+    const project = await this.readers.get(model, () => this.projects.findByModel(model));
     if (project?.registry !== 'aliases') return undefined;
     return (v) => derivedStage(v.aliases, v.tags, project.stageAliases);
   }
