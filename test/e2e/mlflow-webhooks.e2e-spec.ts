@@ -3,18 +3,11 @@ import { DriftCheckRequests } from '../../src/registry-watch/drift-check-request
 import { WebhookDeliveryPurgeJob } from '../../src/registry-watch/webhooks/webhook-delivery-purge.job';
 import { FakeMlflow, SignedDelivery, mlflowSignature, signedDelivery } from '../fakes/mlflow';
 import { projectYaml, putProject } from '../helpers/promotions';
+import { registerWebhook } from '../helpers/registry-modes';
 import { TestApp, expectError, startTestApp } from '../helpers/test-app';
 import { withDatabase } from '../helpers/test-database';
 
 const SECRET = 'whsec-modelgate-e2e-0123456789';
-const SIX_EVENTS = [
-  { entity: 'MODEL_VERSION', action: 'CREATED' },
-  { entity: 'MODEL_VERSION_ALIAS', action: 'CREATED' },
-  { entity: 'MODEL_VERSION_ALIAS', action: 'DELETED' },
-  { entity: 'MODEL_VERSION_TAG', action: 'SET' },
-  { entity: 'MODEL_VERSION_TAG', action: 'DELETED' },
-  { entity: 'REGISTERED_MODEL', action: 'CREATED' },
-];
 const ALIAS_EVENT = { name: 'recsys', alias: 'champion', version: '2' };
 
 describe('POST /webhooks/mlflow: signed MLflow 3.x deliveries ask for drift checks', () => {
@@ -40,12 +33,7 @@ describe('POST /webhooks/mlflow: signed MLflow 3.x deliveries ask for drift chec
     mlflow.seed.modelVersion({ name: 'scratch' });
     t = await startTestApp({ listen: true, env: { MLFLOW_TRACKING_URI: mlflow.url, MLFLOW_WEBHOOK_SECRET: SECRET } });
     await putProject(t, 'recsys', projectYaml('recsys', 'recsys'));
-    const hook = await fetch(`${mlflow.url}/api/2.0/mlflow/webhooks`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'modelgate', url: `${t.baseUrl}/webhooks/mlflow`, events: SIX_EVENTS, secret: SECRET }),
-    });
-    expect(hook.status).toBe(200);
+    await registerWebhook(mlflow, `${t.baseUrl}/webhooks/mlflow`, SECRET);
     checks = jest.spyOn(t.app.get(DriftCheckRequests), 'checkSoon');
   });
   afterAll(async () => {

@@ -2,18 +2,11 @@ import { Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FakeMlflow } from '../fakes/mlflow';
 import { mlflowSignature } from '../fakes/mlflow/webhook-signing';
+import { REGISTRY_EVENTS } from '../helpers/registry-modes';
 
 /** The 3.x fake beyond the capture: webhook updates and status, and the out-of-band door. */
 
 const API = '/api/2.0/mlflow';
-const ALL_SIX = [
-  { entity: 'MODEL_VERSION', action: 'CREATED' },
-  { entity: 'MODEL_VERSION_ALIAS', action: 'CREATED' },
-  { entity: 'MODEL_VERSION_ALIAS', action: 'DELETED' },
-  { entity: 'MODEL_VERSION_TAG', action: 'SET' },
-  { entity: 'MODEL_VERSION_TAG', action: 'DELETED' },
-  { entity: 'REGISTERED_MODEL', action: 'CREATED' },
-];
 
 async function call(fake: FakeMlflow, method: string, path: string, body?: unknown) {
   const res = await fetch(`${fake.url}${API}/${path}`, {
@@ -44,7 +37,7 @@ describe('fake MLflow 3.x: webhooks and the out-of-band door', () => {
   afterEach(() => fake.stop());
 
   it('door: a stage move (with or without archiving) fires nothing; alias, tag and version changes fire signed deliveries', async () => {
-    const hook = (await call(fake, 'POST', 'webhooks', { name: 'mg', url: sinkUrl, events: ALL_SIX, secret: 'topsecret' })).body.webhook;
+    const hook = (await call(fake, 'POST', 'webhooks', { name: 'mg', url: sinkUrl, events: REGISTRY_EVENTS, secret: 'topsecret' })).body.webhook;
     expect(hook).not.toHaveProperty('secret');
     fake.outOfBand.transition('recsys', 3, 'Staging');
     fake.outOfBand.transition('recsys', 3, 'Production', { archiveExisting: true });
@@ -71,10 +64,10 @@ describe('fake MLflow 3.x: webhooks and the out-of-band door', () => {
   });
 
   it('delivers only subscribed events to active webhooks; PATCH changes events, url and status, keeping the rest', async () => {
-    const created = (await call(fake, 'POST', 'webhooks', { name: 'mg', url: 'https://elsewhere.example/hook', events: [ALL_SIX[0]] })).body.webhook;
+    const created = (await call(fake, 'POST', 'webhooks', { name: 'mg', url: 'https://elsewhere.example/hook', events: [REGISTRY_EVENTS[0]] })).body.webhook;
     fake.outOfBand.setAlias('recsys', 'champion', 2);
-    const patched = await call(fake, 'PATCH', `webhooks/${created.webhook_id}`, { url: sinkUrl, events: [ALL_SIX[1]] });
-    expect(patched.body.webhook).toEqual({ ...created, url: sinkUrl, events: [ALL_SIX[1]], last_updated_timestamp: expect.any(Number) });
+    const patched = await call(fake, 'PATCH', `webhooks/${created.webhook_id}`, { url: sinkUrl, events: [REGISTRY_EVENTS[1]] });
+    expect(patched.body.webhook).toEqual({ ...created, url: sinkUrl, events: [REGISTRY_EVENTS[1]], last_updated_timestamp: expect.any(Number) });
     fake.outOfBand.setAlias('recsys', 'champion', 3);
     await fake.webhooks.settled();
     expect(fake.webhooks.deliveries).toHaveLength(1);
@@ -87,7 +80,7 @@ describe('fake MLflow 3.x: webhooks and the out-of-band door', () => {
   });
 
   it('redelivers a delivery byte for byte, as MLflow retrying would', async () => {
-    await call(fake, 'POST', 'webhooks', { name: 'mg', url: sinkUrl, events: ALL_SIX, secret: 's' });
+    await call(fake, 'POST', 'webhooks', { name: 'mg', url: sinkUrl, events: REGISTRY_EVENTS, secret: 's' });
     fake.outOfBand.setTag('recsys', 1, 'k', 'v');
     await fake.webhooks.settled();
     const again = await fake.webhooks.redeliver(fake.webhooks.deliveries[0]);

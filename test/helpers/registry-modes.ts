@@ -55,20 +55,22 @@ export function applyBehind(mlflow: FakeMlflow, mode: ModeCase['mode'], model: s
   else mlflow.state.registry.setAlias(model, stage === 'Production' ? CHAMPION : CHALLENGER, String(version));
 }
 
+/** The six registry events an MLflow 3.3+ webhook can carry, as its API names them. */
+export const REGISTRY_EVENTS = [
+  { entity: 'MODEL_VERSION', action: 'CREATED' },
+  { entity: 'MODEL_VERSION_ALIAS', action: 'CREATED' },
+  { entity: 'MODEL_VERSION_ALIAS', action: 'DELETED' },
+  { entity: 'MODEL_VERSION_TAG', action: 'SET' },
+  { entity: 'MODEL_VERSION_TAG', action: 'DELETED' },
+  { entity: 'REGISTERED_MODEL', action: 'CREATED' },
+];
+
 /** Registers modelgate's webhook receiver for every registry event with the fake (MLflow 3.3+). */
 export async function registerWebhook(mlflow: FakeMlflow, receiverUrl: string, secret: string): Promise<void> {
-  const events = [
-    ['MODEL_VERSION', 'CREATED'],
-    ['MODEL_VERSION_ALIAS', 'CREATED'],
-    ['MODEL_VERSION_ALIAS', 'DELETED'],
-    ['MODEL_VERSION_TAG', 'SET'],
-    ['MODEL_VERSION_TAG', 'DELETED'],
-    ['REGISTERED_MODEL', 'CREATED'],
-  ].map(([entity, action]) => ({ entity, action }));
   const res = await fetch(`${mlflow.url}/api/2.0/mlflow/webhooks`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name: 'modelgate', url: receiverUrl, events, secret }),
+    body: JSON.stringify({ name: 'modelgate', url: receiverUrl, events: REGISTRY_EVENTS, secret }),
   });
   if (res.status !== 200) throw new Error(`webhook registration: ${res.status} ${await res.text()}`);
 }
