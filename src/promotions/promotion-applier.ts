@@ -12,6 +12,7 @@ import { RegistryExpectations } from '../registry-watch/registry-expectations';
 import { VersionProvenance } from '../registry-watch/version-provenance';
 import { AliasMirror } from './alias-mirror';
 import type { Promotion } from './promotion';
+import { promotionEntry } from './promotion-audit';
 import { PromotionStore } from './promotion.store';
 
 /** The move a recorded promotion or rollback makes in MLflow. */
@@ -95,19 +96,8 @@ export class PromotionApplier {
   }
 
   private appendOutcome(p: Promotion, tx: Tx, action: AuditAction, details: Record<string, unknown>) {
-    return this.audit.append(
-      {
-        actor: p.requestedBy,
-        action: p.kind === 'rollback' && action === AuditAction.PROMOTION_COMPLETED ? AuditAction.ROLLBACK : action,
-        model: p.model,
-        version: p.version,
-        from_stage: p.fromStage,
-        to_stage: p.toStage,
-        reason: p.reason,
-        details: { promotion_id: p.id, ...details },
-      },
-      tx,
-    );
+    const recorded = p.kind === 'rollback' && action === AuditAction.PROMOTION_COMPLETED ? AuditAction.ROLLBACK : action;
+    return this.audit.append(promotionEntry(p, p.requestedBy, recorded, details), tx);
   }
 
   /**

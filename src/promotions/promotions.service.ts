@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditAction } from '../audit/audit-action';
+import type { AuditEntry } from '../audit/audit-entry';
 import { AuditLog } from '../audit/audit-log.service';
 import { Keyset, Page, cursorField } from '../common/http/pagination';
 import type { LockedSession } from '../database/transactions';
@@ -15,6 +16,7 @@ import { FirstSight } from '../registry-watch/first-sight';
 import { RegistryExpectations } from '../registry-watch/registry-expectations';
 import type { Promotion } from './promotion';
 import { PromotionApplier } from './promotion-applier';
+import { promotionEntry } from './promotion-audit';
 import { PromotionFactsReader } from './promotion-facts';
 import { PromotionLock } from './promotion-lock';
 import { PromotionCursor, PromotionFilter, PromotionStore } from './promotion.store';
@@ -190,16 +192,8 @@ export class PromotionsService {
     if (project) await this.firstSight.ensure(project, (work) => session.run(work), undefined, (work) => session.read(work));
   }
 
-  private auditEntry(p: Promotion, action: AuditAction, details: Record<string, unknown> = {}) {
-    return {
-      actor: p.requestedBy,
-      action,
-      model: p.model,
-      version: p.version,
-      from_stage: p.fromStage,
-      to_stage: p.toStage,
-      reason: p.reason,
-      details: { promotion_id: p.id, verdict: p.verdict, ...details },
-    };
+  private auditEntry(p: Promotion, action: AuditAction, details: Record<string, unknown> = {}): AuditEntry {
+    return promotionEntry(p, p.requestedBy, action, { verdict: p.verdict, ...details });
   }
+
 }
