@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { get } from './api';
-import { ErrorNote, Loading } from './components/common';
+import { Pending } from './components/common';
 import { useLoad } from './hooks';
 import { AuditPage } from './pages/audit';
 import { DecisionsPage } from './pages/decisions';
@@ -81,7 +81,7 @@ function Shell({ me }: { me: Me }) {
 
 function SignedIn({ keyValue }: { keyValue: string }) {
   const me = useLoad(() => get<Me>('/me'), [keyValue]);
-  if (!me.data) return <main id="main">{me.error ? <ErrorNote error={me.error} /> : <Loading what="your key" />}</main>;
+  if (!me.data) return <main id="main"><Pending load={me} what="your key" /></main>;
   if (!canRead(me.data)) {
     return (
       <main id="main" class="sign-in">

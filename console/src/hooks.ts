@@ -41,3 +41,24 @@ export function useNow(ms: number): number {
   }, [ms]);
   return now;
 }
+
+/**
+ * What a button sends: `busy` while it runs (the buttons are disabled), and its failure kept to show
+ * until the next try. `setError` reports a problem found before sending.
+ */
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error>();
+  const run = async (work: () => Promise<void>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      await work();
+    } catch (err) {
+      setError(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, run };
+}

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
+import { useAction } from '../hooks';
 import { seg } from '../router';
 import type { Drift, Stage } from '../types';
 import { ErrorNote } from './common';
@@ -17,20 +18,13 @@ export function placeText(stage: Stage, aliases: string[]): string {
  */
 export function AdoptDialog({ drift, onClose, onDone }: { drift: Drift; onClose: () => void; onDone: (resolved: Drift) => void }) {
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
-  const submit = async (e: Event) => {
+  const { busy, error, run } = useAction();
+  const submit = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    return run(async () => {
       const path = `/models/${seg(drift.model)}/versions/${seg(drift.version)}/adopt`;
       onDone(await api<Drift>('POST', path, { body: { reason: reason.trim() }, idempotent: true }));
-    } catch (err) {
-      setError(err as Error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Dialog title={`Adopt ${drift.model} version ${drift.version}`} onClose={onClose}>

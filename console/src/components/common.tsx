@@ -25,6 +25,11 @@ export function Loading({ what }: { what: string }) {
   return <p class="muted" aria-live="polite">Loading {what}…</p>;
 }
 
+/** What stands in for data not loaded yet: why it failed, or that it is loading. */
+export function Pending({ load, what }: { load: { error?: Error }; what: string }) {
+  return load.error ? <ErrorNote error={load.error} /> : <Loading what={what} />;
+}
+
 export function Section({ title, children, actions }: { title: string; children: ComponentChildren; actions?: ComponentChildren }) {
   return (
     <section class="card" aria-label={title}>
@@ -69,18 +74,19 @@ export function VerdictTable({ verdict, caption = 'Policy verdict' }: { verdict:
   );
 }
 
-/** Newest-first lists: the next page by token, and back to the newest. */
-export function Pager({ next, atStart, onNext, onFirst }: { next?: string; atStart: boolean; onNext: (token: string) => void; onFirst: () => void }) {
+/** Newest-first lists: the next page by token, and back to the newest; the token lives in the page's filters (its address). */
+export function Pager({ next, filters }: { next?: string; filters: { pageToken?: string; page: (token?: string) => void } }) {
+  const atStart = !filters.pageToken;
   if (!next && atStart) return null;
   return (
     <nav class="pager" aria-label="Pages">
       {atStart ? null : (
-        <button type="button" onClick={onFirst}>
+        <button type="button" onClick={() => filters.page()}>
           ← Newest
         </button>
       )}
       {next ? (
-        <button type="button" onClick={() => onNext(next)}>
+        <button type="button" onClick={() => filters.page(next)}>
           Older →
         </button>
       ) : null}

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
-import { ApiError, api } from '../api';
+import { api } from '../api';
+import { useAction } from '../hooks';
 import type { Promotion } from '../types';
 import { ErrorNote } from './common';
 
@@ -27,8 +28,7 @@ export const decidedVerb = (p: Promotion, me: string) => (p.approvals.find((a) =
 export function DecisionPanel({ promotion, onDecided }: { promotion: Promotion; onDecided: (p: Promotion) => void }) {
   const [comment, setComment] = useState('');
   const [archive, setArchive] = useState(true);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
+  const { busy, error, setError, run } = useAction();
   const offersArchive = promotion.from_stage === 'Staging' && promotion.to_stage === 'Production';
   const id = `decide-${promotion.id}`;
 
@@ -37,16 +37,10 @@ export function DecisionPanel({ promotion, onDecided }: { promotion: Promotion; 
       setError(new Error('Say why in the comment: a rejection needs one.'));
       return;
     }
-    setBusy(true);
-    setError(undefined);
-    try {
+    await run(async () => {
       const body = action === 'approve' ? { ...(comment.trim() ? { comment: comment.trim() } : {}) } : { comment: comment.trim(), ...(offersArchive ? { archive } : {}) };
       onDecided(await api<Promotion>('POST', `/promotions/${promotion.id}/${action}`, { body, idempotent: true }));
-    } catch (err) {
-      setError(err instanceof ApiError || err instanceof Error ? err : new Error(String(err)));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

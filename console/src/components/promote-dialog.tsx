@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api';
+import { useAction } from '../hooks';
 import { navigate, seg } from '../router';
 import type { DryRun, ModelVersion, Promotion, Stage } from '../types';
 import { ErrorNote, VerdictTable } from './common';
@@ -30,21 +31,9 @@ export function PromoteDialog({ version, onClose, onDone }: { version: ModelVers
   const [stage, setStage] = useState<Stage>(targets[0]);
   const [preview, setPreview] = useState<DryRun>();
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
+  const { busy, error, run } = useAction();
   const path = `/models/${seg(version.name)}/versions/${seg(version.version)}/promote`;
 
-  const run = async (step: () => Promise<void>) => {
-    setBusy(true);
-    setError(undefined);
-    try {
-      await step();
-    } catch (err) {
-      setError(err as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
   const check = () => run(async () => setPreview(await api<DryRun>('POST', path, { body: { stage, reason: DRY_RUN_REASON, dry_run: true } })));
   const confirm = () =>
     run(async () => {
@@ -98,21 +87,14 @@ export function PromoteDialog({ version, onClose, onDone }: { version: ModelVers
 /** Roll back…: the previous Production version returns, the current one is archived; confirmed with a reason. */
 export function RollbackDialog({ model, current, onClose, onDone }: { model: string; current: string; onClose: () => void; onDone: () => void }) {
   const [reason, setReason] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<Error>();
-  const submit = async (e: Event) => {
+  const { busy, error, run } = useAction();
+  const submit = (e: Event) => {
     e.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
+    return run(async () => {
       const done = await api<Promotion>('POST', `/models/${seg(model)}/rollback`, { body: { reason: reason.trim() }, idempotent: true });
       onDone();
       navigate(`/promotions/${seg(done.id)}`);
-    } catch (err) {
-      setError(err as Error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
   return (
     <Dialog title={`Roll back ${model}`} onClose={onClose}>

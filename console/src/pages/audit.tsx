@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { download, get } from '../api';
-import { ErrorNote, Loading, Pager, Section } from '../components/common';
+import { ErrorNote, Pager, Pending, Section } from '../components/common';
 import { Field, FilterForm, useFilters } from '../filters';
 import { formatTime } from '../format';
 import { useLoad } from '../hooks';
@@ -102,8 +102,8 @@ export function AuditPage() {
       ) : null}
       <ErrorNote error={check.error ?? csvError} />
       <Section title="Events, newest first" actions={actions}>
-        {!page.data ? page.error ? <ErrorNote error={page.error} /> : <Loading what="events" /> : <EventTable events={page.data.items} />}
-        <Pager next={page.data?.next_page_token} atStart={!filters.pageToken} onNext={filters.page} onFirst={() => filters.page()} />
+        {!page.data ? <Pending load={page} what="events" /> : <EventTable events={page.data.items} />}
+        <Pager next={page.data?.next_page_token} filters={filters} />
       </Section>
     </>
   );

@@ -1,5 +1,5 @@
 import { get } from '../api';
-import { ErrorNote, Loading, Pager, SafeLink, Section, StatusBadge } from '../components/common';
+import { Pager, Pending, SafeLink, Section, StatusBadge } from '../components/common';
 import { Field, FilterForm, useFilters } from '../filters';
 import { formatTime } from '../format';
 import { useLoad } from '../hooks';
@@ -27,7 +27,7 @@ export function DecisionsPage() {
       </FilterForm>
       <Section title="Decisions, newest first">
         {!page.data ? (
-          page.error ? <ErrorNote error={page.error} /> : <Loading what="decisions" />
+          <Pending load={page} what="decisions" />
         ) : page.data.items.length === 0 ? (
           <p class="muted">No decision matches.</p>
         ) : (
@@ -68,7 +68,7 @@ export function DecisionsPage() {
             </tbody>
           </table>
         )}
-        <Pager next={page.data?.next_page_token} atStart={!filters.pageToken} onNext={filters.page} onFirst={() => filters.page()} />
+        <Pager next={page.data?.next_page_token} filters={filters} />
       </Section>
     </>
   );

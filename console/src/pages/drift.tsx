@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { get } from '../api';
 import { AdoptDialog, placeText } from '../components/adopt-dialog';
-import { ErrorNote, Loading, Pager, Section } from '../components/common';
+import { ErrorNote, Pager, Pending, Section } from '../components/common';
 import { Field, FilterForm, useFilters } from '../filters';
 import { formatTime } from '../format';
 import { useLoad } from '../hooks';
@@ -83,7 +83,7 @@ export function DriftPage({ me }: { me: Me }) {
       {status !== 'resolved' ? (
         <Section title={`Open drifts${open.data ? ` (${open.data.items.length})` : ''}`}>
           {!open.data ? (
-            open.error ? <ErrorNote error={open.error} /> : <Loading what="open drifts" />
+            <Pending load={open} what="open drifts" />
           ) : (
             <>
               <ErrorNote error={open.error} />
@@ -95,14 +95,14 @@ export function DriftPage({ me }: { me: Me }) {
       {status !== 'open' ? (
         <Section title="Resolved drifts, newest first">
           {!resolved.data ? (
-            resolved.error ? <ErrorNote error={resolved.error} /> : <Loading what="resolved drifts" />
+            <Pending load={resolved} what="resolved drifts" />
           ) : (
             <>
               <ErrorNote error={resolved.error} />
               <DriftTable drifts={resolved.data.items} empty="No resolved drift." />
             </>
           )}
-          <Pager next={resolved.data?.next_page_token} atStart={!filters.pageToken} onNext={filters.page} onFirst={() => filters.page()} />
+          <Pager next={resolved.data?.next_page_token} filters={filters} />
         </Section>
       ) : null}
       {adopting ? <AdoptDialog drift={adopting} onClose={() => setAdopting(undefined)} onDone={done} /> : null}

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { get } from '../api';
-import { ErrorNote, Loading, Section, StatusBadge } from '../components/common';
+import { ErrorNote, Pending, Section, StatusBadge } from '../components/common';
 import { ApprovalCount, DecisionPanel, decidedVerb } from '../components/decision-panel';
 import { PromotionFacts, PromotionTitle } from '../components/promotion-facts';
 import { formatTime, timeLeft } from '../format';
@@ -31,7 +31,7 @@ export function InboxPage({ me }: { me: Me }) {
     setRecent((r) => [p, ...r.filter((x) => x.id !== p.id)].slice(0, 5));
     inbox.reload();
   };
-  if (!inbox.data) return inbox.error ? <ErrorNote error={inbox.error} /> : <Loading what="the inbox" />;
+  if (!inbox.data) return <Pending load={inbox} what="the inbox" />;
   const { mine, open } = inbox.data;
   return (
     <>

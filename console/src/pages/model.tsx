@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { get, withQuery } from '../api';
 import { AdoptDialog, placeText } from '../components/adopt-dialog';
-import { ErrorNote, Loading, Section, StatusBadge } from '../components/common';
+import { Pending, Section, StatusBadge } from '../components/common';
 import { ProductionStripView } from '../components/production-strip';
 import { PromoteDialog, RollbackDialog, targetsFrom } from '../components/promote-dialog';
 import { formatTime } from '../format';
@@ -126,7 +126,7 @@ export function ModelPage({ me, name }: { me: Me; name: string }) {
   const page = useLoad(() => load(name), [name]);
   const [open, setOpen] = useState<Open>();
   const [adopted, setAdopted] = useState<Drift>();
-  if (!page.data) return page.error ? <ErrorNote error={page.error} /> : <Loading what={`model ${name}`} />;
+  if (!page.data) return <Pending load={page} what={`model ${name}`} />;
   const data = page.data;
   const production = data.versions.find((v) => v.stage === 'Production');
   const close = () => setOpen(undefined);

@@ -1,5 +1,5 @@
 import { get, withQuery } from '../api';
-import { ErrorNote, Loading, Section } from '../components/common';
+import { Pending, Section } from '../components/common';
 import { formatTime } from '../format';
 import { useLoad } from '../hooks';
 import { Link, seg } from '../router';
@@ -21,7 +21,7 @@ const versionIn = (m: RegisteredModel, stage: Stage) => m.latest_versions.find((
 /** Every registered model, with the project that claims it and what is in Staging and Production. */
 export function ModelsPage() {
   const page = useLoad(load, []);
-  if (!page.data) return page.error ? <ErrorNote error={page.error} /> : <Loading what="the models" />;
+  if (!page.data) return <Pending load={page} what="the models" />;
   const { models, projectOf, drifted } = page.data;
   return (
     <>

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { api, get } from '../api';
-import { ErrorNote, Loading, Pager, Section, StatusBadge } from '../components/common';
+import { ErrorNote, Pager, Pending, Section, StatusBadge } from '../components/common';
 import { Field, FilterForm, useFilters } from '../filters';
 import { formatTime } from '../format';
 import { useLoad } from '../hooks';
@@ -32,7 +32,7 @@ export function PipelinesPage({ me }: { me: Me }) {
       </FilterForm>
       <Section title="Executions, newest first">
         {!page.data ? (
-          page.error ? <ErrorNote error={page.error} /> : <Loading what="executions" />
+          <Pending load={page} what="executions" />
         ) : page.data.items.length === 0 ? (
           <p class="muted">No execution matches.</p>
         ) : (
@@ -68,7 +68,7 @@ export function PipelinesPage({ me }: { me: Me }) {
             </tbody>
           </table>
         )}
-        <Pager next={page.data?.next_page_token} atStart={!filters.pageToken} onNext={filters.page} onFirst={() => filters.page()} />
+        <Pager next={page.data?.next_page_token} filters={filters} />
       </Section>
     </>
   );

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { get } from '../api';
-import { ErrorNote, Loading, Section, StatusBadge } from '../components/common';
+import { ErrorNote, Pending, Section, StatusBadge } from '../components/common';
 import { DecisionPanel, decidedVerb } from '../components/decision-panel';
 import { PromotionFacts, PromotionTitle } from '../components/promotion-facts';
 import { formatTime } from '../format';
@@ -35,7 +35,7 @@ export function PromotionPage({ me, id }: { me: Me; id: string }) {
     setDecided(p);
     page.reload();
   };
-  if (!page.data) return page.error ? <ErrorNote error={page.error} /> : <Loading what="the promotion" />;
+  if (!page.data) return <Pending load={page} what="the promotion" />;
   const { promotion: p, timeline } = page.data;
   return (
     <>
