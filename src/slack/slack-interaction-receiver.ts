@@ -1,17 +1,18 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SIGNED_TIMESTAMP_TOLERANCE_S, SignatureProblem } from '../common/http/signed-request';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { CLAIM_MS, SlackDecisions } from './slack-decisions';
 import { readInteraction } from './slack-interaction';
 import { SlackInteractionStore } from './slack-interaction.store';
-import { SLACK_TIMESTAMP_TOLERANCE_S, SlackSignatureProblem, SlackSignedRequest, verifySlackSignature } from './slack-signature';
+import { SlackSignedRequest, verifySlackSignature } from './slack-signature';
 import { SlackError, SlackErrorCode } from './slack.errors';
 
-const REFUSAL: Record<SlackSignatureProblem, string> = {
+const REFUSAL: Record<SignatureProblem, string> = {
   no_secret: 'modelgate has no SLACK_SIGNING_SECRET configured: it accepts no Slack interaction',
   missing_headers: 'X-Slack-Request-Timestamp and X-Slack-Signature are required',
   bad_signature: "X-Slack-Signature does not match the body signed with modelgate's SLACK_SIGNING_SECRET",
-  stale_timestamp: `X-Slack-Request-Timestamp is more than ${SLACK_TIMESTAMP_TOLERANCE_S / 60} minutes away from modelgate's clock`,
+  stale_timestamp: `X-Slack-Request-Timestamp is more than ${SIGNED_TIMESTAMP_TOLERANCE_S / 60} minutes away from modelgate's clock`,
 };
 
 /**

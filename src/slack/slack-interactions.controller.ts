@@ -1,16 +1,12 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Public } from '../auth/roles.decorator';
+import { RequestHeaders, singleHeader } from '../common/http/headers';
 import { RawFormBody } from '../common/http/raw-body.decorator';
 import { SlackInteractionReceiver } from './slack-interaction-receiver';
 
 /** A block_actions payload carries the message it came from: a few KiB, rarely more. */
 const INTERACTION_BODY_LIMIT = 256 * 1024;
-
-const header = (headers: Record<string, string | string[] | undefined>, name: string) => {
-  const value = headers[name];
-  return typeof value === 'string' ? value : undefined;
-};
 
 @ApiTags('slack')
 @Controller('slack')
@@ -26,10 +22,10 @@ export class SlackInteractionsController {
   @ApiBody({ description: "Slack's interaction: `payload` = JSON of a block_actions event (X-Slack-Request-Timestamp, X-Slack-Signature)", schema: { type: 'object', properties: { payload: { type: 'string' } } } })
   @ApiOkResponse({ description: 'Empty: received (the click is acted on right after; Slack hears the outcome through response_url)' })
   @ApiUnauthorizedResponse({ description: 'INVALID_SIGNATURE: bad or missing signature, timestamp more than 5 minutes off, or no SLACK_SIGNING_SECRET' })
-  async receive(@Headers() headers: Record<string, string | string[] | undefined>, @Body() rawBody: unknown): Promise<void> {
+  async receive(@Headers() headers: RequestHeaders, @Body() rawBody: unknown): Promise<void> {
     await this.receiver.receive({
-      timestamp: header(headers, 'x-slack-request-timestamp'),
-      signature: header(headers, 'x-slack-signature'),
+      timestamp: singleHeader(headers, 'x-slack-request-timestamp'),
+      signature: singleHeader(headers, 'x-slack-signature'),
       rawBody: typeof rawBody === 'string' ? rawBody : '',
     });
   }

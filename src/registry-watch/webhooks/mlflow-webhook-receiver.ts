@@ -1,10 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { SIGNED_TIMESTAMP_TOLERANCE_S, SignatureProblem } from '../../common/http/signed-request';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { ProjectDirectory } from '../../projects/project.types';
 import { DriftCheckRequests } from '../drift-check-requests';
 import { modelToCheck, parseMlflowDelivery } from './mlflow-delivery';
-import { SignatureProblem, SignedRequest, TIMESTAMP_TOLERANCE_S, verifyWebhookSignature } from './webhook-signature';
+import { SignedRequest, verifyWebhookSignature } from './webhook-signature';
 import { WebhookDeliveryStore } from './webhook-delivery.store';
 import { RegistryWebhookError, RegistryWebhookErrorCode } from './webhooks.errors';
 
@@ -12,7 +13,7 @@ const REFUSAL: Record<SignatureProblem, string> = {
   no_secret: 'modelgate has no MLFLOW_WEBHOOK_SECRET configured: it accepts no MLflow webhook delivery',
   missing_headers: 'X-MLflow-Delivery-Id, X-MLflow-Timestamp and X-MLflow-Signature are required',
   bad_signature: "X-MLflow-Signature does not match the body signed with modelgate's MLFLOW_WEBHOOK_SECRET",
-  stale_timestamp: `X-MLflow-Timestamp is more than ${TIMESTAMP_TOLERANCE_S / 60} minutes away from modelgate's clock`,
+  stale_timestamp: `X-MLflow-Timestamp is more than ${SIGNED_TIMESTAMP_TOLERANCE_S / 60} minutes away from modelgate's clock`,
 };
 
 export interface DeliveryAccepted {

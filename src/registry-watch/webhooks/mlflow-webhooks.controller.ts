@@ -1,6 +1,7 @@
 import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiProperty, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import { Public } from '../../auth/roles.decorator';
+import { RequestHeaders, singleHeader } from '../../common/http/headers';
 import { RawJsonBody } from '../../common/http/raw-body.decorator';
 import { MlflowWebhookReceiver } from './mlflow-webhook-receiver';
 
@@ -10,11 +11,6 @@ const DELIVERY_BODY_LIMIT = 64 * 1024;
 class DeliveryAcceptedView {
   @ApiProperty({ enum: [true] }) accepted!: true;
 }
-
-const header = (headers: Record<string, string | string[] | undefined>, name: string) => {
-  const value = headers[name];
-  return typeof value === 'string' ? value : undefined;
-};
 
 @ApiTags('registry-watch')
 @Controller('webhooks')
@@ -30,11 +26,11 @@ export class MlflowWebhooksController {
   @ApiOkResponse({ type: DeliveryAcceptedView, description: 'Accepted (a repeated delivery id is accepted and nothing is done again)' })
   @ApiUnauthorizedResponse({ description: 'INVALID_SIGNATURE: bad or missing signature, timestamp more than 5 minutes off, or no MLFLOW_WEBHOOK_SECRET' })
   @ApiBadRequestResponse({ description: 'INVALID_WEBHOOK_PAYLOAD: signed, but not an MLflow delivery' })
-  receive(@Headers() headers: Record<string, string | string[] | undefined>, @Body() rawBody: unknown): Promise<DeliveryAcceptedView> {
+  receive(@Headers() headers: RequestHeaders, @Body() rawBody: unknown): Promise<DeliveryAcceptedView> {
     return this.receiver.receive({
-      deliveryId: header(headers, 'x-mlflow-delivery-id'),
-      timestamp: header(headers, 'x-mlflow-timestamp'),
-      signature: header(headers, 'x-mlflow-signature'),
+      deliveryId: singleHeader(headers, 'x-mlflow-delivery-id'),
+      timestamp: singleHeader(headers, 'x-mlflow-timestamp'),
+      signature: singleHeader(headers, 'x-mlflow-signature'),
       rawBody: typeof rawBody === 'string' ? rawBody : '',
     });
   }

@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SignedRequest, TIMESTAMP_TOLERANCE_S, verifyWebhookSignature } from './webhook-signature';
+import { SIGNED_TIMESTAMP_TOLERANCE_S } from '../../common/http/signed-request';
+import { SignedRequest, verifyWebhookSignature } from './webhook-signature';
 
 interface CapturedDelivery {
   headers: Record<string, string>;
@@ -52,10 +53,10 @@ describe('verifyWebhookSignature', () => {
     expect(verifyWebhookSignature({ ...requestOf(a), signature: b.headers['x-mlflow-signature'] }, SECRET, clockAt(a))).toMatchObject({ problem: 'bad_signature' });
   });
 
-  it(`accepts a timestamp up to ${TIMESTAMP_TOLERANCE_S} s off either way, and refuses one a second further`, () => {
+  it(`accepts a timestamp up to ${SIGNED_TIMESTAMP_TOLERANCE_S} s off either way, and refuses one a second further`, () => {
     const d = captured.deliveries[0];
-    for (const s of [-TIMESTAMP_TOLERANCE_S, TIMESTAMP_TOLERANCE_S]) expect(verifyWebhookSignature(requestOf(d), SECRET, clockAt(d, s))).toEqual({ valid: true });
-    for (const s of [-TIMESTAMP_TOLERANCE_S - 1, TIMESTAMP_TOLERANCE_S + 1, 6 * 3600]) {
+    for (const s of [-SIGNED_TIMESTAMP_TOLERANCE_S, SIGNED_TIMESTAMP_TOLERANCE_S]) expect(verifyWebhookSignature(requestOf(d), SECRET, clockAt(d, s))).toEqual({ valid: true });
+    for (const s of [-SIGNED_TIMESTAMP_TOLERANCE_S - 1, SIGNED_TIMESTAMP_TOLERANCE_S + 1, 6 * 3600]) {
       expect(verifyWebhookSignature(requestOf(d), SECRET, clockAt(d, s))).toEqual({ valid: false, problem: 'stale_timestamp' });
     }
   });
